@@ -1,0 +1,3 @@
+from ceintel.cli import main
+
+main()
