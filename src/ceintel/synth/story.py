@@ -52,6 +52,7 @@ class Storyteller:
         self.geo, self.p, self.people, self.cast, self.seed = geo, params, people, cast, seed
         self._incidents = 0
         self._groups = 0
+        self._ward_incidents: list[Incident] = []
 
     # ----------------------------------------------------------------- households
     def ward(self, index: int, ward_code: str, target_children: int) -> WardWorld:
@@ -82,17 +83,19 @@ class Storyteller:
                 if child.age_at(p.window_end) < 18:
                     under18 += 1
                 previous = child
+        self._ward_incidents = []
         for child in children:
             self._background(rng, child)
         exploited = [c for c in children if self._select_exploited(rng, c)]
         groups = self._form_groups(rng, exploited)
-        incidents: list[Incident] = []
+        self._domestic_incidents(rng, children)
         for child in children:
-            incidents.extend(self._police_background(rng, child))
+            self._police_background(rng, child)
         for child in exploited:
-            self._pathway(rng, child, incidents)
+            self._pathway(rng, child)
         for gid, members in groups.items():
-            incidents.extend(self._group_incidents(rng, gid, members))
+            self._group_incidents(rng, gid, members)
+        incidents = self._ward_incidents
         people = children + [perp for c in exploited if c.exploitation for perp in c.exploitation.perpetrators]
         inside = self._inside_window
         for person in people:
@@ -122,8 +125,10 @@ class Storyteller:
         else:
             a = child.address_at(when)
             postcode, lsoa, la = a.postcode, a.lsoa, a.la
-        return Incident(f"{self.seed % 100:02d}{self._incidents:07d}", kind, when, place, postcode, lsoa, la,
-                        types, people, offence)
+        incident = Incident(f"{self.seed % 100:02d}{self._incidents:07d}", kind, when, place, postcode, lsoa, la,
+                            types, people, offence)
+        self._ward_incidents.append(incident)
+        return incident
 
     # ----------------------------------------------------------------- background lives
     def _background(self, rng: random.Random, c: Person) -> None:
@@ -232,19 +237,27 @@ class Storyteller:
                                       detail={"offered": back + rng.randint(0, 1) * DAY, "accepted": accepted,
                                               "missing_start": when}))
 
-    def _police_background(self, rng: random.Random, c: Person) -> list[Incident]:
+    def _domestic_incidents(self, rng: random.Random, children: list[Person]) -> None:
+        """Domestic abuse incidents, one per household visit, naming every child at home then."""
+        households: dict[str, list[Person]] = {}
+        for c in children:
+            if c.household is not None and "domestic_abuse" in c.household.aces:
+                households.setdefault(c.household.hid, []).append(c)
+        years = (self.p.window_end - self.p.window_start).days / 365.25
+        for members in households.values():
+            for _ in range(poisson(rng, self.p.domestic_incident_per_da_household * years / 3.5)):
+                when = between(rng, self.p.window_start, self.p.window_end)
+                present = [c for c in members if c.dob <= when and c.age_at(when) < 18]
+                if not present:
+                    continue
+                inc = self._incident("domestic", when, None, present[0], (), [(c, "witness") for c in present],
+                                     "Domestic incident")
+                for c in present:
+                    c.events.append(TrueEvent("police_incident", when, detail={"incident": inc.ref}, incident=inc))
+
+    def _police_background(self, rng: random.Random, c: Person) -> None:
         p, hh = self.p, c.household
         assert hh is not None
-        out: list[Incident] = []
-        span = self._child_window(c)
-        if span is None:
-            return out
-        if "domestic_abuse" in hh.aces:
-            for _ in range(poisson(rng, p.domestic_incident_per_da_household * self._years(span) / 3.5)):
-                when = between(rng, *span)
-                inc = self._incident("domestic", when, None, c, (), [(c, "witness")], "Domestic incident")
-                c.events.append(TrueEvent("police_incident", when, detail={"incident": inc.ref}, incident=inc))
-                out.append(inc)
         teen = self._child_window(c, 10, 17)
         if teen and rng.random() < p.police_victim_10_17 * self._years(teen) * hh.risk ** 0.5:
             when = between(rng, *teen)
@@ -252,8 +265,6 @@ class Storyteller:
                                  rng.choice(("Assault occasioning ABH", "Common assault", "Robbery of personal property",
                                              "Theft from the person")))
             c.events.append(TrueEvent("crime_victim", when, detail={"incident": inc.ref}, incident=inc))
-            out.append(inc)
-        return out
 
     # ----------------------------------------------------------------- exploitation
     def _select_exploited(self, rng: random.Random, c: Person) -> bool:
@@ -315,7 +326,7 @@ class Storyteller:
             groups[gid] = members
         return groups
 
-    def _pathway(self, rng: random.Random, c: Person, incidents: list[Incident]) -> None:
+    def _pathway(self, rng: random.Random, c: Person) -> None:
         p, e = self.p, c.exploitation
         assert e is not None
         t0, end = e.start, min(e.end, p.window_end)
@@ -331,12 +342,8 @@ class Storyteller:
                 when = t0 + rng.randint(-30, 30) * DAY if k == 0 else between(rng, t0, end)
                 when = min(max(when, p.window_start), last)
                 found = e.place if rng.random() < 0.4 and e.place.kind != "online" else None
-                before = len(c.events)
                 self._missing(rng, c, when, found_at=found, looked_after=c.looked_after_from is not None
                               and c.looked_after_from <= when, types=e.types)
-                inc = c.events[before].incident
-                if inc is not None:
-                    incidents.append(inc)
                 missing_dates.append(when)
         if c.group is None:  # group members meet the police together (see _group_incidents)
             for _ in range(rng.randint(1, 3)):
@@ -346,7 +353,6 @@ class Storyteller:
                     people.append((rng.choice(e.perpetrators), "suspect"))
                 inc = self._incident("exploitation", when, e.place, c, e.types, people, _offence(rng, e.types))
                 c.events.append(TrueEvent("police_incident", when, detail={"incident": inc.ref}, incident=inc))
-                incidents.append(inc)
         if rng.random() < p.pathway_ed:
             c.events.append(TrueEvent("emergency_department_attendance", min(between(rng, t0, end), last),
                                       detail={"presentation": rng.choice(("assault", "self_harm",
@@ -398,10 +404,9 @@ class Storyteller:
                 when = min(between(rng, t0, end + 60 * DAY), p.window_end)
                 perp.events.append(TrueEvent(kind, when, detail={"child": c.pid, "place": e.place.place_id}))
 
-    def _group_incidents(self, rng: random.Random, gid: str, members: list[Person]) -> list[Incident]:
+    def _group_incidents(self, rng: random.Random, gid: str, members: list[Person]) -> None:
         lead = members[0].exploitation
         assert lead is not None
-        out = []
         start = min(m.exploitation.start for m in members if m.exploitation)
         end = min(max(m.exploitation.end for m in members if m.exploitation), self.p.window_end)
         for _ in range(rng.randint(2, 5)):
@@ -416,8 +421,6 @@ class Storyteller:
             for m in present:
                 m.events.append(TrueEvent("police_incident", when, detail={"incident": inc.ref, "group": gid},
                                           incident=inc))
-            out.append(inc)
-        return out
 
 
 def _offence(rng: random.Random, types: tuple[str, ...]) -> str:

@@ -63,7 +63,7 @@ class Agency:
         self.home_la = home_la
         self.rng = random.Random(f"{seed}:{self.key}")
         self._ids: dict[str, list[Identity]] = {}
-        self._n = 0
+        self._records_made = 0
 
     # ------------------------------------------------------------ to implement
     def ward(self, world: WardWorld) -> None:  # pragma: no cover - abstract
@@ -89,8 +89,8 @@ class Agency:
 
     def _register(self, person: Person, when: dt.date) -> Identity:
         rng, p = self.rng, self.p
-        self._n += 1
-        record_id = f"{self.id_prefix}{self._n:0{self.id_width}d}"
+        self._records_made += 1
+        record_id = f"{self.id_prefix}{self._records_made:0{self.id_width}d}"
         messes: list[tuple[str, str, str]] = []
         first = person.first
         nicks = self.names.nicknames.get(first)
@@ -119,10 +119,9 @@ class Agency:
         elif person.dob.day <= 12 and person.dob.day != person.dob.month and rng.random() < p.swap_day_month:
             swapped = True
             messes.append(("swapped_day_month", "date_of_birth", "day and month swapped"))
-        if rng.random() < p.typo / 3:
-            sex = "U"
-        else:
-            sex = person.sex
+        sex = "U" if rng.random() < p.typo / 3 else person.sex
+        if sex != person.sex:
+            messes.append(("sex_not_recorded", "sex", "sex recorded as unknown"))
         dfe = person.dfe if rng.random() > 0.08 else None
         if dfe is None:
             messes.append(("missing_ethnicity", "ethnicity", "ethnicity not recorded"))

@@ -1,0 +1,184 @@
+"""The ``ceintel`` command line: thin — it parses, calls the library, reports progress and errors."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ceintel import __version__
+from ceintel.errors import CeintelError
+
+app = typer.Typer(
+    name="ceintel",
+    help="A partnership intelligence framework for child exploitation and extra-familial harm.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"ceintel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    """ceintel: one shared, safe, honest picture of child exploitation for a safeguarding partnership."""
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new workspace.")],
+    name: Annotated[str, typer.Option(help="The partnership's name.")] = "My Safeguarding Children Partnership",
+    area: Annotated[list[str] | None, typer.Option(
+        help="A local authority the partnership covers, as CODE:NAME (repeat for several).")] = None,
+) -> None:
+    """Create a partnership workspace: configuration, folders and a fresh pseudonymisation secret."""
+    from ceintel.config import Area
+    from ceintel.workspace import default_partnership, init_workspace
+
+    areas = None
+    if area:
+        areas = []
+        for item in area:
+            code, sep, area_name = item.partition(":")
+            if not sep or not code.strip() or not area_name.strip():
+                raise CeintelError(f"--area '{item}' must be CODE:NAME, e.g. E08000014:Sefton")
+            areas.append(Area(code=code.strip(), name=area_name.strip()))
+    ws = init_workspace(folder, default_partnership(name=name, areas=areas))
+    console.print(f"Created workspace [bold]{ws.root}[/]")
+    console.print(f"  edit {ws.config_path} (partnership name, areas, periods, disclosure rules, roles)")
+    console.print(f"  the pseudonymisation secret is {ws.secret_path} (mode 600): back it up, never share it")
+
+
+@app.command("check-config")
+def check_config(folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path(".")) -> None:
+    """Validate a workspace's partnership.yaml and say what is wrong, if anything."""
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    cfg = ws.config()
+    ws.secret()
+    console.print(f"[green]OK[/] {ws.config_path}: {cfg.name}, areas {', '.join(cfg.area_codes)}")
+
+
+@app.command()
+def synth(
+    folder: Annotated[Path, typer.Argument(help="Output folder: extracts/, geography/ and truth/ are made in it.")],
+    children: Annotated[int, typer.Option(help="Children aged 0-17 in the home borough (2000 for tests, "
+                                               "60000 a borough, 600000 a region).")] = 60_000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives byte-identical files.")] = 1,
+) -> None:
+    """Generate the synthetic partnership: messy agency extracts, geography, and the hidden truth."""
+    from ceintel.progress import bar
+    from ceintel.synth import synthesise
+
+    started = time.perf_counter()
+    with bar(console, "Synthesising wards") as progress:
+        result = synthesise(folder / "extracts", folder / "geography", folder / "truth",
+                            children=children, seed=seed, progress=progress)
+    _synth_summary(result, time.perf_counter() - started)
+    console.print(f"Extracts in {folder / 'extracts'}; the truth (never read by the pipeline) in {folder / 'truth'}")
+
+
+def _synth_summary(result, seconds: float) -> None:
+    table = Table(title="Agency extracts", show_lines=False)
+    table.add_column("file")
+    table.add_column("size", justify="right")
+    for path in result.files:
+        table.add_row(path.name, f"{path.stat().st_size / 1024:,.0f} KiB")
+    console.print(table)
+    console.print(f"{result.children:,} children in the home borough, {result.exploited:,} of them exploited "
+                  f"in the window (hidden truth); {result.people:,} people across {result.wards} wards; "
+                  f"{seconds:.1f} s")
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Where to create the demo workspace.")] = Path("ceintel-demo"),
+    children: Annotated[int, typer.Option(help="Children in the synthetic home borough.")] = 60_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2026,
+    force: Annotated[bool, typer.Option(help="Replace an existing demo workspace.")] = True,
+    serve: Annotated[bool, typer.Option(help="Serve the web app at the end (--no-serve to only build).")] = True,
+) -> None:
+    """Build the synthetic Brackenford partnership and run every pipeline stage on it."""
+    from ceintel.demo import STAGES, make_demo_workspace
+    from ceintel.progress import bar
+
+    started = time.perf_counter()
+    console.rule("[bold]ceintel demo: the synthetic Brackenford partnership")
+    with bar(console, "Synthesising wards") as progress:
+        result = make_demo_workspace(folder, children=children, seed=seed, force=force, progress=progress)
+    _synth_summary(result.synth, time.perf_counter() - started)
+    for name, stage in STAGES:
+        t = time.perf_counter()
+        with console.status(f"{name}..."):
+            summary = stage(result.workspace)
+        console.print(f"[green]✓[/] {name}: {summary} ({time.perf_counter() - t:.1f} s)")
+    console.print(f"Workspace: [bold]{result.workspace.root}[/] (extracts in inbox/, geography in geography/, "
+                  f"the hidden truth in truth/)")
+    if serve:
+        console.print("The web app is not built yet in this release; nothing to serve. "
+                      "Use --no-serve to skip this message.")
+    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+@app.command()
+def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; omit to list them all.")] = None) -> None:
+    """Show the controlled vocabularies (code lists) ceintel maps agency codes onto."""
+    from ceintel.codes import available, code_list
+
+    if name is None:
+        table = Table(title="Code lists")
+        table.add_column("name")
+        table.add_column("title")
+        table.add_column("codes", justify="right")
+        for n in available():
+            cl = code_list(n)
+            table.add_row(n, cl.title, str(len(cl.entries)))
+        console.print(table)
+        return
+    cl = code_list(name)
+    table = Table(title=f"{cl.title} ({cl.source})")
+    table.add_column("code")
+    table.add_column("label")
+    table.add_column("aliases")
+    for e in cl.entries:
+        table.add_row(e.code, e.label, ", ".join(e.aliases))
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: user errors become one clear line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except CeintelError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The demo: a synthetic partnership taken through every stage that exists.
+
+``ceintel demo`` is the first thing a new user runs, so it makes a complete,
+realistic workspace (the fictional Brackenford partnership) and then runs each
+pipeline stage in order. Later stages add themselves to :data:`STAGES`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ceintel.config import Area, Partnership, Periods
+from ceintel.errors import WorkspaceError
+from ceintel.progress import ProgressCallback
+from ceintel.synth import SynthResult, synthesise
+from ceintel.synth.geography import LOCAL_AUTHORITIES
+from ceintel.synth.params import DEFAULT
+from ceintel.workspace import Workspace, init_workspace
+
+DEMO_CHILDREN = 60_000  # a realistic single borough
+DEMO_SEED = 2026
+
+
+def demo_partnership() -> Partnership:
+    home = next(la for la in LOCAL_AUTHORITIES if la.home)
+    return Partnership(
+        name=f"{home.name} Safeguarding Children Partnership (synthetic)",
+        areas=[Area(code=home.code, name=home.name)],
+        periods=Periods(start=DEFAULT.window_start, end=DEFAULT.window_end),
+    )
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    workspace: Workspace
+    synth: SynthResult
+    truth: Path
+
+
+def make_demo_workspace(folder: Path, *, children: int = DEMO_CHILDREN, seed: int = DEMO_SEED,
+                        force: bool = False, progress: ProgressCallback | None = None) -> DemoResult:
+    """Create the demo workspace and fill its inbox with the synthetic partnership's extracts."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        marker = folder / "partnership.yaml"
+        if not force:
+            raise WorkspaceError(f"{folder} already exists; use --force to replace it or --dir to choose another folder")
+        if not marker.exists():
+            raise WorkspaceError(f"{folder} exists and is not a ceintel workspace; refusing to delete it")
+        shutil.rmtree(folder)
+    ws = init_workspace(folder, demo_partnership())
+    truth = folder / "truth"
+    result = synthesise(ws.inbox, ws.geography, truth, children=children, seed=seed, progress=progress)
+    (truth / "README.txt").write_text(
+        "The hidden truth of the synthetic partnership, for tests and evaluation only.\n"
+        "No pipeline stage reads this folder.\n", encoding="utf-8")
+    return DemoResult(ws, result, truth)
+
+
+Stage = Callable[[Workspace], str]
+STAGES: list[tuple[str, Stage]] = []
+"""Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""
