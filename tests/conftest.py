@@ -9,7 +9,7 @@ import pytest
 from ceintel.synth import SynthResult, synthesise
 
 SMALL_CHILDREN = 2000
-SMALL_SEED = 11
+SMALL_SEED = 2  # a seed whose 2,000 children include several peer groups
 
 
 class SmallPartnership:

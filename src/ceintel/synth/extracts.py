@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,10 @@ def _normalise_zip(path: Path) -> None:
     """Rewrite an XLSX archive with fixed timestamps and order, so the same seed gives the same bytes."""
     with zipfile.ZipFile(path) as src:
         items = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*FIXED_ZIP_TIME).encode()
+    # openpyxl stamps the save time into docProps/core.xml whatever the workbook says
+    items = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+              if name == "docProps/core.xml" else data) for name, data in items]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in items:

@@ -152,7 +152,7 @@ class Storyteller:
         school = self._child_window(c, 5, 15)
         if school:
             sy = self._years(school)
-            for year_start in _academic_years(*school):
+            for year_start in _academic_years(school[0], min(school[1], p.window_end - 365 * DAY)):
                 if rng.random() < min(0.8, p.persistent_absence_5_16 * risk ** 0.4):
                     c.events.append(TrueEvent("persistent_absence", year_start,
                                               detail={"absence_pct": round(rng.uniform(10, 45), 1)}))
@@ -306,9 +306,15 @@ class Storyteller:
         groups: dict[str, list[Person]] = {}
         i = 0
         while len(candidates) - i >= 3:
-            size = min(len(candidates) - i, rng.randint(3, 7))
-            members = candidates[i:i + size]
-            i += size
+            size = rng.randint(3, 7)
+            members = [candidates[i]]
+            # peers are of similar age: within three years of the youngest member
+            while len(members) < size and i + len(members) < len(candidates) and \
+                    (candidates[i + len(members)].dob - members[0].dob).days <= 3 * 365:
+                members.append(candidates[i + len(members)])
+            i += len(members)
+            if len(members) < 3:
+                continue
             self._groups += 1
             gid = f"G{self.seed % 100:02d}{self._groups:05d}"
             lead = members[0].exploitation
@@ -320,8 +326,12 @@ class Storyteller:
                 e.place = lead.place
                 e.perpetrators = lead.perpetrators or e.perpetrators
                 e.outside_area = lead.place.la != m.home_la
-                shift = rng.randint(-60, 60) * DAY
-                e.start = max(self.p.window_start, min(lead.start + shift, self.p.window_end - 30 * DAY))
+                # start near the lead's, but never before the child is 12 or after they turn 18
+                earliest = max(self.p.window_start, _add_years(m.dob, 12))
+                latest = min(self.p.window_end, m.eighteenth) - 30 * DAY
+                wanted = lead.start + rng.randint(-60, 60) * DAY
+                if earliest <= latest:
+                    e.start = min(max(wanted, earliest), latest)
                 e.end = e.start + (lead.end - lead.start)
             groups[gid] = members
         return groups

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ceintel.synth.agencies.base import Agency, Identity
+from ceintel.synth.agencies.base import ALL_FIELDS, Agency, Identity
 from ceintel.synth.extracts import Sheet, XlsxWorkbook
 from ceintel.synth.world import DAY, Person, TrueEvent, WardWorld
 
@@ -25,10 +25,11 @@ SOURCES = {"police": ("6) Police", "6 Police"), "school": ("3C) Schools", "3C Sc
 PRIMARY_NEED = {"11A": ("N1 - Abuse or neglect", "N6e1 - Child Sexual Exploitation"),
                 "24A": ("N1 - Abuse or neglect", "N4 - Family in acute stress"),
                 "12A": ("N1 - Abuse or neglect",), "13A": ("N1 - Abuse or neglect", "N5 - Family dysfunction")}
-OTHER_NEEDS = ("N1 - Abuse or neglect", "N1 - Abuse or neglect", "N5 - Family dysfunction", "N4 - Family in acute stress",
-               "N2 - Child's disability", "N3 - Parental disability or illness", "N8 - Absent parenting")
+OTHER_NEEDS = ("N1 - Abuse or neglect",) * 6 + ("N5 - Family dysfunction",) * 2 + (
+    "N4 - Family in acute stress", "N4 - Family in acute stress", "N3 - Parental disability or illness",
+    "N8 - Absent parenting")
 LEGAL_STATUS = ("V2", "V2", "C2", "C2", "C1", "E1")
-EH_ORGANISATIONS = ("Family Hub", "School", "Health Visiting", "Early Help Team", "Youth Service")
+EH_ORGANISATIONS = ("Health Visiting", "Family Hub", "Early Help Team", "School", "Youth Service")
 
 LIST_COLUMNS = {
     1: ("List 1 - Contacts",
@@ -76,8 +77,8 @@ LIST_COLUMNS = {
          ["Adopter ID", "Adopter gender", "Adopter ethnicity", "Date enquiry received", "Date Stage 1 started",
           "Date Stage 1 ended", "Date Stage 2 started", "Date Stage 2 ended", "Date of Adoption Panel"]),
 }
-# Truth for an identity registered by Annex A itself: only messes that show in a list without names.
-SHOWN = {"missing_dob", "swapped_day_month", "missing_ethnicity", "within_source_duplicate"}
+# The lists hold no names: an identity registered here logs only the mess these fields show.
+SHOWN = ALL_FIELDS - {"first_name", "last_name"}
 
 
 class AnnexA(Agency):
@@ -97,10 +98,7 @@ class AnnexA(Agency):
     def council_identity(self, person: Person, when: dt.date) -> Identity:
         """The social care record for the child, without making the social care writer draw a duplicate."""
         csc = self.peers["csc"]
-        records = csc._ids.get(person.pid)
-        if records:
-            return records[0] if len(records) == 1 or self.rng.random() < 0.5 else records[-1]
-        return csc.identity(person, when)  # known to early help only: registered, never in the LCS extracts
+        return csc.existing_identity(person) or csc.identity(person, when)  # known to early help only: registered, never in the LCS extracts
 
     def _child(self, n: int, person: Person, when: dt.date) -> tuple[Sheet, dict, Identity]:
         sheet = self.start_row(self.lists[n])
@@ -121,13 +119,7 @@ class AnnexA(Agency):
         return sheet, row, ident
 
     def _write(self, sheet: Sheet, row: dict, ident: Identity, person: Person, event_type: str) -> None:
-        n = sheet.write(row)
-        self.truth.record(sheet, n, ident.record_id, person.pid, person.role, event_type)
-        if not ident.logged:
-            for kind, field, detail in ident.messes:
-                if kind in SHOWN:
-                    self.truth.mess(sheet, n, kind, field, detail)
-            ident.logged = True
+        self.written(sheet, sheet.write(row), ident, person, event_type, SHOWN)
 
     def _in(self, d: dt.date) -> bool:
         return self.start <= d <= self.end
@@ -176,9 +168,11 @@ class AnnexA(Agency):
             elif kind == "early_help_episode":
                 sheet, row, ident = self._child(2, person, when)
                 done = when + rng.randint(10, 40) * DAY
+                age = person.age_at(when)
+                orgs = EH_ORGANISATIONS[:3] if age < 5 else EH_ORGANISATIONS[1:] if age >= 11 else EH_ORGANISATIONS
                 row.update({"Assessment start date": when,
                             "Assessment completion date": done if done <= self.end else None,
-                            "Organisation completing assessment": rng.choice(EH_ORGANISATIONS)})
+                            "Organisation completing assessment": rng.choice(orgs)})
             elif kind == "referral":
                 sheet, row, ident = self._child(3, person, when)
                 assessed = any(when <= a.start <= when + 60 * DAY for a in assessments)
@@ -240,8 +234,10 @@ class AnnexA(Agency):
             return
         sheet, row, ident = self._child(6, person, start)
         need = next((rng.choice(PRIMARY_NEED[f]) for f in factors if f in PRIMARY_NEED), None)
+        if need is None:
+            need = "N2 - Child's disability" if person.disability and rng.random() < 0.6 else rng.choice(OTHER_NEEDS)
         row.update({"Does the Child have a Disability": "Yes" if person.disability else "No",
-                    "CIN Start Date": start, "CIN Primary Need Code": need or rng.choice(OTHER_NEEDS),
+                    "CIN Start Date": start, "CIN Primary Need Code": need,
                     "CIN Closure Date": self._closed(closure)})
         self._write(sheet, row, ident, person, "assessment")
 

@@ -35,6 +35,10 @@ NHS_ETHNICITY = {"WBRI": "A", "WIRI": "B", "WIRT": "C", "WROM": "C", "WOTH": "C"
                  "BAFR": "N", "BOTH": "P", "CHNE": "R", "OOTH": "S"}
 
 
+ALL_FIELDS = frozenset({"first_name", "last_name", "date_of_birth", "sex", "ethnicity", "record_id"})
+"""Identity fields whose planted mess a row can show."""
+
+
 @dataclass
 class Identity:
     """A person as one agency record holds them."""
@@ -127,16 +131,31 @@ class Agency:
             messes.append(("missing_ethnicity", "ethnicity", "ethnicity not recorded"))
         return Identity(record_id, first, last, dob, swapped, sex, dfe, messes)
 
-    def log_identity(self, extract: Extract, row: int, ident: Identity) -> None:
-        if not ident.logged:
-            for kind, field, detail in ident.messes:
-                self.truth.mess(extract, row, kind, field, detail)
-            ident.logged = True
+    def written(self, extract: Extract, row: int, ident: Identity, person: Person, event_type: str,
+                fields: frozenset[str] = ALL_FIELDS) -> None:
+        """Record a row in the truth and log the identity's mess on the first row that shows the field.
 
-    def written(self, extract: Extract, row: int, ident: Identity, person: Person, event_type: str) -> None:
-        """Record a row in the truth and log the identity's mess on its first row."""
+        Mess about a field the file does not hold (a nickname in a list without
+        names) waits for the identity's first row in a file that does.
+        """
         self.truth.record(extract, row, ident.record_id, person.pid, person.role, event_type)
-        self.log_identity(extract, row, ident)
+        if ident.logged:
+            return
+        pending = []
+        for mess in ident.messes:
+            if mess[1] in fields:
+                self.truth.mess(extract, row, *mess)
+            else:
+                pending.append(mess)
+        ident.messes = pending
+        ident.logged = not pending
+
+    def existing_identity(self, person: Person) -> Identity | None:
+        """The record this agency already holds for a person, without registering a new one."""
+        records = self._ids.get(person.pid)
+        if not records:
+            return None
+        return records[0] if len(records) == 1 or self.rng.random() < 0.5 else records[-1]
 
     def dob_value(self, ident: Identity) -> dt.date | None:
         if ident.dob is None:

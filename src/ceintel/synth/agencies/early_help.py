@@ -30,6 +30,7 @@ NEEDS = {
     "emotional_wellbeing": "Emotional wellbeing", "family_support": "Family support",
 }
 GENDER = {"M": "Male", "F": "Female", "U": "Not known"}
+# The fields an identity's planted mess can be about (see ``Agency._register``).
 COLUMNS = ["EH Case ID", "Forename", "Surname", "Date of Birth", "Gender", "Ethnicity", "Postcode",
            "Episode Start Date", "Episode End Date", "Presenting Needs", "Lead Professional Agency"]
 
@@ -91,3 +92,5 @@ class EarlyHelp(Agency):
 
     def close(self) -> None:
         self.out.close()
+
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ceintel.synth.agencies.base import Agency
+from ceintel.synth.agencies.base import ALL_FIELDS, Agency
 from ceintel.synth.extracts import Sheet, XlsxWorkbook
 from ceintel.synth.geography import LOCAL_AUTHORITIES
 from ceintel.synth.ids import UPN_CHECK_LETTERS, make_upn
@@ -29,6 +29,7 @@ REASONS = (
     "Drug and alcohol related", "Damage to property", "Use or threat of use of an offensive weapon or prohibited item",
     "Bullying", "Abuse relating to race", "Wilful and repeated transgression of protective measures",
 )
+ABSENCE_FIELDS = ALL_FIELDS - {"sex", "ethnicity"}
 PEX_REASONS = ("Persistent disruptive behaviour", "Physical assault against a pupil",
                "Use or threat of use of an offensive weapon or prohibited item", "Drug and alcohol related")
 
@@ -175,7 +176,7 @@ class Education(Agency):
             "School ID": school_id,
         }
         n = out.write(row)
-        self.written(out, n, ident, person, ev.kind)
+        self.written(out, n, ident, person, ev.kind, ABSENCE_FIELDS)
 
     def close(self) -> None:
         self.book.close()

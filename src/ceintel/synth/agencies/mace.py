@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ceintel.synth.agencies.base import Agency
+from ceintel.synth.agencies.base import ALL_FIELDS, Agency
 from ceintel.synth.extracts import XlsxWorkbook
 from ceintel.synth.world import Person, TrueEvent, WardWorld
 
@@ -88,7 +88,7 @@ class Mace(Agency):
             "Status": "Open" if e is not None and e.end >= self.p.window_end else rng.choice(("Open", "Closed")),
         }
         n = out.write(row)
-        self.written(out, n, ident, person, ev.kind)
+        self.written(out, n, ident, person, ev.kind, ALL_FIELDS - {"sex", "ethnicity"})
 
     def close(self) -> None:
         self.book.close()

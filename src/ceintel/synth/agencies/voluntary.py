@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ceintel.synth.agencies.base import Agency, Identity
+from ceintel.synth.agencies.base import ALL_FIELDS, Agency, Identity
 from ceintel.synth.extracts import Extract
 from ceintel.synth.world import Person, TrueEvent, WardWorld
 
@@ -31,29 +31,29 @@ SPELLINGS = {
 }
 GENDER = {"M": ("M", "Male", "boy", "M"), "F": ("F", "Female", "girl", "F"), "U": ("", "?", "not known")}
 REFERRAL_NOTES = (
-    "Referred by school - worries that older adults may be grooming YP",
+    "Referred by school – worries that older adults may be grooming YP",
     "Referred by social worker, concerns YP is being criminally exploited",
     "Adults have been contacting YP online - screenshots shared with police",
     "YP found in another town, concern YP has been groomed to carry drugs",
     "Concerns YP is being controlled by an older male",
-    "Mum worried about new phone and gifts, possible grooming",
+    "Mum’s worried about a new phone and gifts, possible grooming",
     "Police referral after YP was found at an address of concern",
-    "Allocated to worker, first visit booked",
+    "Allocated to worker – first visit booked",
     "YP met worker at school, agreed to weekly sessions",
 )
 RHI_NOTES = (
     "RHI completed at home, YP spoke about feeling unsafe with a group of older males",
     "RHI completed at school, no new concerns shared",
     "YP said adults had been contacting them on social media",
-    "YP shared they were given money to travel - info shared with SW and police",
+    "YP shared they were given £20 to travel – info shared with SW and police",
     "RHI done by phone, YP felt more comfortable",
     "Shared with MACE coordinator",
 )
 RHI_NOT_DONE_NOTES = (
-    "Worker to try again next week",
+    "Worker to try again next week – left a card",
     "YP did not want to talk today, carer present - will offer again",
     "Could not reach family, voicemail left x2",
-    "YP said no to RHI, happy for worker to check in by text",
+    "YP didn’t want an RHI, happy for worker to check in by text",
 )
 NOTE_FORMULAS = ("+ attended 2 sessions with worker", "= see case file", "=A2", "+44 number given by YP - passed to police",
                  "+ve engagement this week")
@@ -160,7 +160,7 @@ class Voluntary(Agency):
                         "RHI accepted": "Yes" if accepted else rng.choice(("No", "No", "declined")),
                         "Notes": self._notes(out, RHI_NOTES if accepted else RHI_NOT_DONE_NOTES)})
         n = out.write(row)
-        self.written(out, n, ident, person, ev.kind)
+        self.written(out, n, ident, person, ev.kind, ALL_FIELDS - {"ethnicity"})
 
     def close(self) -> None:
         self.out.close()
