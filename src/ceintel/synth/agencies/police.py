@@ -134,13 +134,7 @@ class Police(Agency):
 
     # ------------------------------------------------------------ per ward
     def ward(self, world: WardWorld) -> None:
-        incidents = {inc.ref: inc for inc in world.incidents}
-        for person in world.people:  # missing reports made outside the pathway live only on the events
-            if person.role == "child":
-                for ev in person.events:
-                    if ev.incident is not None and ev.incident.ref not in incidents:
-                        incidents[ev.incident.ref] = ev.incident
-        for inc in sorted(incidents.values(), key=lambda i: (i.start, i.ref)):
+        for inc in sorted(world.incidents, key=lambda i: (i.start, i.ref)):
             self._occurrence(inc)
         children = {p.pid: p for p in world.people if p.role == "child"}
         self._associations(world, children)
