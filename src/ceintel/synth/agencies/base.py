@@ -39,7 +39,7 @@ ALL_FIELDS = frozenset({"first_name", "last_name", "date_of_birth", "sex", "ethn
 """Identity fields whose planted mess a row can show."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Identity:
     """A person as one agency record holds them."""
 
