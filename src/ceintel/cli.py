@@ -134,6 +134,103 @@ def demo(
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
 
 
+source_app = typer.Typer(help="Work on source configurations (one YAML per agency extract).",
+                         no_args_is_help=True)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("check")
+def source_check(
+    config: Annotated[Path, typer.Argument(help="The source YAML to try.")],
+    data: Annotated[Path | None, typer.Option(help="The extract to try it on (default: the newest matching file "
+                                                   "in the workspace inbox).")] = None,
+    workspace: Annotated[Path | None, typer.Option(help="Workspace (default: the folder above the YAML's).")] = None,
+) -> None:
+    """Validate a source YAML against the real file: what maps, what does not, unmapped codes with counts."""
+    from ceintel.ingest.check import check_source
+    from ceintel.ingest.run import newest_file
+    from ceintel.ingest.source_config import load_source
+    from ceintel.workspace import Workspace
+
+    cfg = load_source(config)
+    ws_root = workspace or config.resolve().parent.parent
+    ws = Workspace(ws_root)
+    path = data or newest_file(ws, cfg)
+    if path is None:
+        raise CeintelError(f"no file matching '{cfg.file}' in {ws.inbox}; give one with --data FILE")
+    geography = None
+    areas: tuple[str, ...] = ()
+    if ws.config_path.exists():
+        partnership = ws.config()
+        areas = partnership.area_codes
+        geography = (ws.root / partnership.geography.postcode_lookup, ws.root / partnership.geography.areas)
+    report = check_source(cfg, path, areas=areas, geography=geography)
+    o = report.outcome
+    info = o.file_info
+    console.print(f"[bold]{cfg.source}[/] ({cfg.agency}) on {path.name}: header on row {info['header_row']}"
+                  + (f", sheet '{info['sheet']}'" if info["sheet"] else "")
+                  + (f", encoding {info['encoding']}, delimiter {info['delimiter']!r}" if info["encoding"] else ""))
+    table = Table(title="Fields")
+    for col in ("field", "column", "filled", "valid"):
+        table.add_column(col)
+    for f in o.profile:
+        filled = "" if f["completeness"] is None else f"{f['completeness']:.1%}"
+        valid = "" if f["validity"] is None else f"{f['validity']:.1%}"
+        table.add_row(f["field"], f["column"], filled, valid)
+    console.print(table)
+    if report.unmapped_codes:
+        codes_table = Table(title="Values no mapping knows (add them to 'map', or set a 'default')")
+        for col in ("field", "value", "rows"):
+            codes_table.add_column(col)
+        for name, rows in report.unmapped_codes.items():
+            for value, n in rows[:15]:
+                codes_table.add_row(name, repr(value), f"{n:,}")
+        console.print(codes_table)
+    else:
+        console.print("[green]Every coded value maps.[/]")
+    if report.unused_columns:
+        console.print(f"Columns in the file not mapped: {', '.join(report.unused_columns)}")
+    console.print(f"Rows read {o.read:,} = would load {o.loaded:,} + would quarantine {o.quarantined:,}"
+                  + (f" (of which {o.out_of_area:,} outside the partnership area)" if o.out_of_area else ""))
+    for reason, n in report.reasons.most_common(10):
+        console.print(f"  {n:>7,}  {reason}")
+
+
+@app.command()
+def ingest(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    source: Annotated[list[str] | None, typer.Option(help="Only this source (repeat for several).")] = None,
+    force: Annotated[bool, typer.Option(help="Ingest again even if the file has not changed.")] = False,
+) -> None:
+    """Read every source's newest extract from the inbox, quarantine bad rows, and build the warehouse."""
+    from ceintel.ingest.run import ingest_workspace
+    from ceintel.progress import bar
+    from ceintel.warehouse import build_warehouse
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    with bar(console, "Ingesting sources") as progress:
+        runs = ingest_workspace(ws, only=source, force=force, progress=progress)
+    _ingest_table(runs)
+    path = build_warehouse(ws)
+    console.print(f"Warehouse: {path}")
+    failed = [r for r in runs if r.status in ("failed", "no file")]
+    for r in failed:
+        err_console.print(f"[bold red]{r.source}:[/] {r.message}", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _ingest_table(runs) -> None:
+    table = Table(title="Ingest")
+    for col in ("source", "status", "file", "read", "loaded", "quarantined", "of which out of area"):
+        table.add_column(col, justify="right" if col in ("read", "loaded", "quarantined") else "left")
+    for r in runs:
+        table.add_row(r.source, r.status, r.file or "", f"{r.read or 0:,}", f"{r.loaded or 0:,}",
+                      f"{r.quarantined or 0:,}", f"{r.out_of_area or 0:,}")
+    console.print(table)
+
+
 @app.command()
 def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; omit to list them all.")] = None) -> None:
     """Show the controlled vocabularies (code lists) ceintel maps agency codes onto."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from ceintel.config import Area, Partnership, Periods
@@ -52,6 +53,9 @@ def make_demo_workspace(folder: Path, *, children: int = DEMO_CHILDREN, seed: in
             raise WorkspaceError(f"{folder} exists and is not a ceintel workspace; refusing to delete it")
         shutil.rmtree(folder)
     ws = init_workspace(folder, demo_partnership())
+    for config in sorted((resources.files("ceintel.synth") / "sources").iterdir()):
+        if config.name.endswith(".yaml"):
+            (ws.sources / config.name).write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
     truth = folder / "truth"
     result = synthesise(ws.inbox, ws.geography, truth, children=children, seed=seed, progress=progress)
     (truth / "README.txt").write_text(
@@ -60,6 +64,21 @@ def make_demo_workspace(folder: Path, *, children: int = DEMO_CHILDREN, seed: in
     return DemoResult(ws, result, truth)
 
 
+def _ingest(ws: Workspace) -> str:
+    from ceintel.ingest.run import ingest_workspace
+    from ceintel.warehouse import build_warehouse
+
+    runs = ingest_workspace(ws)
+    build_warehouse(ws)
+    read = sum(r.read or 0 for r in runs)
+    loaded = sum(r.loaded or 0 for r in runs)
+    held = sum(r.quarantined or 0 for r in runs)
+    failed = [r.source for r in runs if r.status not in ("loaded", "unchanged")]
+    note = f"; not loaded: {', '.join(failed)}" if failed else ""
+    return (f"{len(runs)} sources, {read:,} rows read = {loaded:,} loaded + {held:,} quarantined "
+            f"(see quarantine/){note}")
+
+
 Stage = Callable[[Workspace], str]
-STAGES: list[tuple[str, Stage]] = []
+STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest)]
 """Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""

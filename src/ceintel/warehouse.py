@@ -1,0 +1,119 @@
+"""The DuckDB warehouse: canonical tables assembled from every source's staging, swapped in atomically.
+
+A build writes a new file beside the current one and renames it into place,
+so a reader (the web app) never sees a half-built warehouse and a failed
+build leaves the previous one untouched (see ../shared/STACK.md: a DuckDB
+writer locks the file against every reader).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+
+from ceintel.ingest.geography import load_geography
+from ceintel.ingest.readers import read_raw
+from ceintel.model import TABLES
+from ceintel.workspace import Workspace
+
+WAREHOUSE_FILE = "warehouse.duckdb"
+MEMORY_LIMIT = "4GB"
+
+
+def warehouse_path(ws: Workspace) -> Path:
+    return ws.root / WAREHOUSE_FILE
+
+
+def connect(ws: Workspace, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    path = warehouse_path(ws)
+    if not path.exists():
+        from ceintel.errors import WorkspaceError
+
+        raise WorkspaceError(f"{path} does not exist yet; run: ceintel ingest {ws.root}")
+    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+
+
+def _parquet(ws: Workspace, table: str) -> list[str]:
+    return sorted(str(p) for p in (ws.root / "staging").glob(f"*/{table}.parquet"))
+
+
+def build_warehouse(ws: Workspace) -> Path:
+    """Assemble the warehouse from staging and the geography files; returns its path."""
+    final = warehouse_path(ws)
+    tmp = final.with_name(final.name + ".building")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT})
+    try:
+        for table in TABLES.values():
+            con.execute(table.create_sql())
+        for name in ("person_record", "event", "flag", "ace"):
+            files = _parquet(ws, name)
+            if files:
+                cols = ", ".join(TABLES[name].column_names)
+                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM read_parquet({files!r}, "
+                            f"union_by_name = true)")
+        files = _parquet(ws, "place")
+        if files:
+            cols = ", ".join(TABLES["place"].column_names)
+            con.execute(f"INSERT INTO place ({cols}) SELECT DISTINCT ON (place_id) {cols} "
+                        f"FROM read_parquet({files!r}, union_by_name = true) ORDER BY place_id")
+        _sources_and_quality(ws, con)
+        _geography(ws, con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, final)
+    return final
+
+
+def _sources_and_quality(ws: Workspace, con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""CREATE TABLE quality_field (source_id VARCHAR, extract_date DATE, field VARCHAR, "column" VARCHAR,
+                   rows BIGINT, present BIGINT, invalid BIGINT, distinct_values BIGINT, completeness DOUBLE,
+                   validity DOUBLE, current BOOLEAN)""")
+    con.execute("""CREATE TABLE ingest_summary (source_id VARCHAR, file VARCHAR, extract_date DATE, "read" BIGINT,
+                   loaded BIGINT, quarantined BIGINT, out_of_area BIGINT, warnings JSON)""")
+    for folder in sorted((ws.root / "staging").glob("*/")):
+        manifest_path = folder / "manifest.json"
+        if not manifest_path.exists():
+            continue
+        m = json.loads(manifest_path.read_text())
+        con.execute("INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [m["source"], m["agency"], m.get("system"), m.get("kind"), m["extract_date"],
+                     ",".join(m.get("coverage", [])), m.get("legal_basis"), m["file"], m["sha256"]])
+        con.execute("INSERT INTO ingest_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [m["source"], m["file"], m["extract_date"], m["read"], m["loaded"], m["quarantined"],
+                     m["out_of_area"], json.dumps(m.get("warnings", {}))])
+        profiles = [(folder / "profile.json", True)] + [(p, False) for p in sorted((folder / "history").glob("*.json"))]
+        for path, current in profiles:
+            if not path.exists():
+                continue
+            profile = json.loads(path.read_text())
+            for f in profile["fields"]:
+                con.execute("INSERT INTO quality_field VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [f["source_id"], profile["extract_date"], f["field"], f["column"], f["rows"],
+                             f["present"], f["invalid"], f["distinct_values"], f["completeness"], f["validity"],
+                             current])
+
+
+def _geography(ws: Workspace, con: duckdb.DuckDBPyConnection) -> None:
+    geo = ws.config().geography
+    postcodes, areas, population = ws.root / geo.postcode_lookup, ws.root / geo.areas, ws.root / geo.population
+    if not (postcodes.exists() and areas.exists()):
+        return
+    load_geography(con, postcodes, areas)
+    con.execute("""INSERT INTO geography SELECT lsoa, lsoa_name, ward, ward_name, la, la_name, police_force,
+                   health_board FROM geo_area""")
+    con.execute("DROP TABLE geo_postcode")
+    con.execute("DROP TABLE geo_area")
+    if population.exists():
+        raw = read_raw(population, wanted_columns=["lsoa21cd", "age", "sex", "children", "year"])
+        con.register("pop_raw", raw.table)
+        idx = {name: raw.column_index([name]) for name in ("lsoa21cd", "age", "sex", "children", "year")}
+        if None not in idx.values():
+            con.execute(f"""INSERT INTO population SELECT c{idx['lsoa21cd']}, c{idx['age']}::INTEGER, c{idx['sex']},
+                            c{idx['children']}::INTEGER, c{idx['year']}::INTEGER FROM pop_raw""")
+        con.unregister("pop_raw")
