@@ -157,10 +157,11 @@ ACE = Table(
     "ace",
     "adverse childhood experience recorded for a child",
     (
-        _c("person_id", "VARCHAR", "keyed pseudonym", required=True),
+        _c("person_id", "VARCHAR", "keyed pseudonym of the linked person"),
         _c("ace_type", "VARCHAR", "which experience", required=True, code_list="ace_type"),
         _c("recorded_date", "DATE", "when a source recorded it"),
         _c("source_id", "VARCHAR", "source that recorded it", required=True),
+        _c("record_id", "VARCHAR", "source record of the person"),
     ),
 )
 

@@ -45,8 +45,8 @@ def check_source(cfg: SourceConfig, path: Path, *, areas: tuple[str, ...] = (),
         if mapped not in stage_cols:
             continue
         if spec.split:
-            sql = (f"SELECT v, count(*) FROM (SELECT unnest(list_filter(list_transform(string_split({raw}, "
-                   f"{lit(spec.split)}), lambda x: trim(x)), lambda x: x <> '')) AS v FROM stage1) "
+            sql = (f"SELECT v, count(*) FROM (SELECT unnest(list_filter(list_transform(regexp_split_to_array("
+                   f"{raw}, {lit(spec.split)}), lambda x: trim(x)), lambda x: x <> '')) AS v FROM stage1) "
                    f"GROUP BY v ORDER BY 2 DESC")
             rows = [(v, n) for v, n in con.execute(sql).fetchall()
                     if con.execute(f"SELECT {code_case(lit(v), spec.codes, spec.map)}").fetchone()[0] == UNKNOWN]

@@ -165,7 +165,7 @@ class Compiler:
                                          lit(f"value not in {what}; recorded as {spec.default}"), raw))
 
     def _multi(self, name: str, col: str, raw: str, spec: FieldSpec) -> None:
-        parts = f"list_transform(string_split({raw}, {lit(spec.split)}), lambda v: nullif(trim(v), ''))"
+        parts = f"list_transform(regexp_split_to_array({raw}, {lit(spec.split)}), lambda v: nullif(trim(v), ''))"
         if spec.codes or spec.map:
             case = code_case("v", spec.codes, spec.map)
             mapped = self.stage(f"m_{col}",
@@ -283,7 +283,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
           {problems(errs)} AS errors,
           {problems(warns)} AS warnings,
           ({blank}) AS is_blank,
-          (r_identifiers_record_id IS NULL AND ({totals or 'false'})) AS looks_like_totals,
+          ({totals or 'false'}) AS looks_like_totals,
           min(_row) OVER (PARTITION BY md5({all_raw})) AS first_copy
         FROM (SELECT *, {sel} FROM stage1)""")
     _area_columns(con, cfg, partnership_areas, geography_loaded)
@@ -292,7 +292,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
         CREATE OR REPLACE TEMP TABLE verdict AS
         SELECT _row,
           CASE WHEN is_blank THEN {'field': '(row)', 'reason': 'empty row', 'value': ''}
-               WHEN looks_like_totals AND identifiers_record_id IS NULL
+               WHEN looks_like_totals AND len(errors) > 0
                  THEN {'field': '(row)', 'reason': 'looks like a totals row, not a record', 'value': ''}
                WHEN first_copy < _row
                  THEN {'field': '(row)', 'reason': 'duplicate of row ' || first_copy, 'value': ''}
@@ -374,7 +374,8 @@ def _area_columns(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, areas: tupl
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE mapped AS
         SELECT *,
-          (home_la IN ({area_list}) OR place_la IN ({area_list}) OR (home_la IS NULL AND place_la IS NULL)) AS in_area,
+          (coalesce(home_la IN ({area_list}), false) OR coalesce(place_la IN ({area_list}), false)
+           OR (home_la IS NULL AND place_la IS NULL)) AS in_area,
           'outside the partnership area: lives in ' || coalesce(home_la, 'an unknown area') ||
           ', event in ' || coalesce(place_la, 'an unknown place') AS area_reason
         FROM (SELECT *, {place_la} AS place_la FROM mapped)""")
@@ -460,13 +461,13 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: 
                mode(ethnicity_group) AS ethnicity_group,
                arg_max(home_lsoa, _row) AS home_lsoa, arg_max(home_la, _row) AS home_la,
                bool_or(looked_after) AS looked_after, bool_or(sen) AS sen, bool_or(disability) AS disability
-        FROM rows GROUP BY record_key ORDER BY record_key""").fetch_arrow_table()
+        FROM rows GROUP BY record_key ORDER BY record_key""").to_arrow_table()
     if not cfg.events:
         return tables
     tables["event"] = con.execute(
         "SELECT source_id, event_id, NULL::VARCHAR AS person_id, record_id, event_type, event_role, start_date, "
         "end_date, place_id, exploitation_types, CASE WHEN factors IS NOT NULL THEN array_to_string(factors, ',') "
-        "ELSE detail END AS detail, incident_ref FROM ev ORDER BY start_date, event_id").fetch_arrow_table()
+        "ELSE detail END AS detail, incident_ref FROM ev ORDER BY start_date, event_id").to_arrow_table()
     factor_types = " ".join(f"WHEN {lit(e.code)} THEN {lit(e.attributes['exploitation_type'])}"
                             for e in code_list("cin_factor").entries if e.attributes.get("exploitation_type"))
     factor_aces = " ".join(f"WHEN {lit(e.code)} THEN {lit(e.attributes['ace'])}"
@@ -479,12 +480,12 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: 
               SELECT source_id, record_id, start_date, CASE f {factor_types} END FROM
                 (SELECT source_id, record_id, start_date, unnest(factors) AS f FROM ev))
         WHERE exploitation_type IS NOT NULL
-        GROUP BY ALL ORDER BY record_id, exploitation_type""").fetch_arrow_table()
+        GROUP BY ALL ORDER BY record_id, exploitation_type""").to_arrow_table()
     tables["ace"] = con.execute(f"""
         SELECT NULL::VARCHAR AS person_id, ace_type, min(start_date) AS recorded_date, source_id, record_id FROM
           (SELECT source_id, record_id, start_date, CASE f {factor_aces} END AS ace_type FROM
             (SELECT source_id, record_id, start_date, unnest(factors) AS f FROM ev))
-        WHERE ace_type IS NOT NULL GROUP BY ALL ORDER BY record_id, ace_type""").fetch_arrow_table()
+        WHERE ace_type IS NOT NULL GROUP BY ALL ORDER BY record_id, ace_type""").to_arrow_table()
     geo = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()} >= {"geo_postcode"}
     lookup = ("LEFT JOIN geo_postcode g ON g.pc_key = e.place_postcode "
               "LEFT JOIN geo_area a ON a.lsoa = coalesce(e.place_lsoa, g.lsoa)") if geo else ""
@@ -495,7 +496,7 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: 
                any_value({'a.la' if geo else 'NULL::VARCHAR'}) AS la,
                any_value({'g.lat' if geo else 'NULL::DOUBLE'}) AS lat,
                any_value({'g.lon' if geo else 'NULL::DOUBLE'}) AS lon
-        FROM ev e {lookup} WHERE e.place_id IS NOT NULL GROUP BY e.place_id ORDER BY e.place_id""").fetch_arrow_table()
+        FROM ev e {lookup} WHERE e.place_id IS NOT NULL GROUP BY e.place_id ORDER BY e.place_id""").to_arrow_table()
     return tables
 
 
@@ -520,4 +521,4 @@ def _identifiers(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date
                {c('identifiers_postcode')} AS postcode, {c('identifiers_nhs_number')} AS nhs_number,
                {c('identifiers_upn')} AS upn, {c('identifiers_address')} AS address, {c('person_sex')} AS sex,
                {lit(extract_date.isoformat())}::DATE AS extract_date
-        FROM good ORDER BY record_key""").fetch_arrow_table()
+        FROM good ORDER BY record_key""").to_arrow_table()

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ceintel.codes import available
+from ceintel.codes import available, code_list
 from ceintel.config import read_yaml, validate
 
 IdentifierName = Literal["record_id", "first_name", "last_name", "full_name", "date_of_birth", "postcode",
@@ -43,7 +43,7 @@ class FieldSpec(_Strict):
 
     column: list[str] | None = None
     value: Any = None
-    split: str | None = None
+    split: str | None = Field(default=None, description="regular expression between values, e.g. ';' or '[,&]'")
     codes: str | None = None
     map: dict[str, str | None] = Field(default_factory=dict)
     default: str | None = None
@@ -67,6 +67,18 @@ class FieldSpec(_Strict):
     def _column_or_value(self) -> FieldSpec:
         if self.column is None and self.value is None:
             raise ValueError("give a column (or a list of header names) or a value")
+        if self.split is not None:
+            try:
+                re.compile(self.split)
+            except re.error as exc:
+                raise ValueError(f"split '{self.split}' is not a valid regular expression: {exc}") from None
+        if self.codes:
+            known = code_list(self.codes)
+            targets = [("default", self.default)] + [(f"map['{k}']", v) for k, v in self.map.items()]
+            for where, code in targets:
+                if code is not None and code not in known:
+                    raise ValueError(f"{where} = '{code}' is not a code of {self.codes}; "
+                                     f"codes are: {', '.join(known.codes)}")
         return self
 
     @property
