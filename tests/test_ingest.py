@@ -52,7 +52,7 @@ def test_every_extract_file_is_covered_by_a_source(demo):
 
 def _quarantined(ws, runs) -> dict[tuple[str, int], dict]:
     held = {}
-    for source, run in runs.items():
+    for source in runs:
         for q in _csv(ws.quarantine / f"{source}.csv"):
             held[(q["file"], int(q["row"]))] = q
     return held
