@@ -17,6 +17,7 @@ import duckdb
 from ceintel.ingest.geography import load_geography
 from ceintel.ingest.readers import read_raw
 from ceintel.model import TABLES
+from ceintel.quality.profile import write_quality_tables
 from ceintel.workspace import Workspace
 
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -63,6 +64,7 @@ def build_warehouse(ws: Workspace) -> Path:
                         f"FROM read_parquet({files!r}, union_by_name = true) ORDER BY place_id")
         _sources_and_quality(ws, con)
         _geography(ws, con)
+        write_quality_tables(con, ws)
         con.execute("CHECKPOINT")
     finally:
         con.close()

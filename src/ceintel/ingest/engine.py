@@ -167,7 +167,7 @@ class Compiler:
     def _multi(self, name: str, col: str, raw: str, spec: FieldSpec) -> None:
         parts = f"list_transform(regexp_split_to_array({raw}, {lit(spec.split)}), lambda v: nullif(trim(v), ''))"
         if spec.codes or spec.map:
-            case = code_case("v", spec.codes, spec.map)
+            case = code_case("v", spec.codes, spec.map, in_lambda=True)
             mapped = self.stage(f"m_{col}",
                                 f"list_transform(list_filter({parts}, lambda v: v IS NOT NULL), lambda v: {case})")
             keep = f"list_filter({mapped}, lambda c: c NOT IN ({lit(DROP)}, {lit(UNKNOWN)}))"
@@ -359,12 +359,18 @@ def _area_columns(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, areas: tupl
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE mapped AS SELECT *, NULL::VARCHAR AS home_lsoa, "
                     "NULL::VARCHAR AS home_la FROM mapped")
+    joins = []
     for i, ev in enumerate(cfg.events):
         if ev.place and geo:
             pc, lsoa = f"events_{i}_place_postcode", f"events_{i}_place_lsoa"
-            join_pc = f"(SELECT la FROM geo_postcode g WHERE g.pc_key = {pc} LIMIT 1)" if pc in cols else "NULL"
-            join_lsoa = f"(SELECT la FROM geo_area a WHERE a.lsoa = {lsoa} LIMIT 1)" if lsoa in cols else "NULL"
-            place_las.append(f"coalesce({join_pc}, {join_lsoa})")
+            options = []
+            if pc in cols:
+                joins.append(f"LEFT JOIN (SELECT pc_key, la FROM geo_postcode) p{i} ON p{i}.pc_key = m.{pc}")
+                options.append(f"p{i}.la")
+            if lsoa in cols:
+                joins.append(f"LEFT JOIN (SELECT lsoa, la FROM geo_area) a{i} ON a{i}.lsoa = m.{lsoa}")
+                options.append(f"a{i}.la")
+            place_las.extend(options)
     cross_boundary = bool(set(cfg.coverage) - set(areas)) and geo
     if not cross_boundary:
         con.execute("CREATE OR REPLACE TEMP TABLE mapped AS SELECT *, true AS in_area, NULL::VARCHAR AS area_reason "
@@ -378,7 +384,7 @@ def _area_columns(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, areas: tupl
            OR (home_la IS NULL AND place_la IS NULL)) AS in_area,
           'outside the partnership area: lives in ' || coalesce(home_la, 'an unknown area') ||
           ', event in ' || coalesce(place_la, 'an unknown place') AS area_reason
-        FROM (SELECT *, {place_la} AS place_la FROM mapped)""")
+        FROM (SELECT m.*, {place_la} AS place_la FROM mapped m {' '.join(joins)})""")
 
 
 def _record_keys(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, secret: bytes) -> None:
@@ -451,9 +457,9 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: 
           SELECT g.record_key, {p('person_sex')} AS sex, {p('identifiers_date_of_birth', 'DATE')} AS dob,
                  {ethnicity_group} AS ethnicity_group, g.home_lsoa, g.home_la,
                  {p('person_looked_after', 'BOOLEAN')} AS looked_after, {p('person_sen', 'BOOLEAN')} AS sen,
-                 {p('person_disability', 'BOOLEAN')} AS disability, g._row,
-                 (SELECT min(person_role = 'adult') FROM ev WHERE ev.record_id = g.record_key) AS adult
-          FROM good g)
+                 {p('person_disability', 'BOOLEAN')} AS disability, g._row, r.adult
+          FROM good g LEFT JOIN (SELECT record_id, min(person_role = 'adult') AS adult FROM ev GROUP BY ALL) r
+            ON r.record_id = g.record_key)
         SELECT {lit(cfg.source)} AS source_id, record_key AS record_id, NULL::VARCHAR AS person_id,
                CASE WHEN bool_and(coalesce(adult, {str(cfg.role.default == 'adult').lower()})) THEN 'adult'
                     ELSE 'child' END AS role,

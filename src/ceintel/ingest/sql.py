@@ -20,8 +20,13 @@ def fold_sql(expr: str) -> str:
     return f"trim(regexp_replace(lower({expr}), '[\\s_\\-./]+', ' ', 'g'))"
 
 
-def code_case(expr: str, codes: str | None, mapping: dict[str, str | None]) -> str:
-    """CASE mapping a raw value to a code: the source's own map first, then the code list's codes and aliases."""
+def code_case(expr: str, codes: str | None, mapping: dict[str, str | None], *, in_lambda: bool = False) -> str:
+    """SQL mapping a raw value to a code: the source's own map first, then the code list's codes and aliases.
+
+    A MAP lookup folds the value once and finds it by hash; inside a lambda (a
+    list of values in one cell) DuckDB rebuilds the MAP for every element, so
+    there a CASE is faster.
+    """
     pairs: dict[str, str] = {}
     if codes:
         cl: CodeList = code_list(codes)
@@ -34,8 +39,12 @@ def code_case(expr: str, codes: str | None, mapping: dict[str, str | None]) -> s
         pairs[normalise_code_text(raw)] = code if code is not None else DROP
     if not pairs:
         return expr
-    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in pairs.items())
-    return f"(CASE WHEN {expr} IS NULL THEN NULL ELSE (CASE {fold_sql(expr)} {whens} ELSE {lit(UNKNOWN)} END) END)"
+    if in_lambda:
+        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in pairs.items())
+        return f"(CASE {fold_sql(expr)} {whens} ELSE {lit(UNKNOWN)} END)"
+    entries = ", ".join(f"{lit(k)}: {lit(v)}" for k, v in pairs.items())
+    return (f"(CASE WHEN {expr} IS NULL THEN NULL "
+            f"ELSE coalesce((MAP {{{entries}}})[{fold_sql(expr)}], {lit(UNKNOWN)}) END)")
 
 
 def nhs_valid_sql(digits: str) -> str:
