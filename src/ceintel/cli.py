@@ -231,6 +231,27 @@ def _ingest_table(runs) -> None:
     console.print(table)
 
 
+geography_app = typer.Typer(help="Geography lookups: postcodes, small areas, wards, councils.", no_args_is_help=True)
+app.add_typer(geography_app, name="geography")
+
+
+@geography_app.command("import")
+def geography_import(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    postcodes: Annotated[Path, typer.Option(help="ONS postcode lookup (NSPL or ONSPD CSV).")],
+    areas: Annotated[Path, typer.Option(help="ONS LSOA 2021 → ward → local authority lookup (CSV).")],
+) -> None:
+    """Import ONS lookups into the workspace, whatever each release calls its columns."""
+    import duckdb
+
+    from ceintel.ingest.geography import import_ons
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    n_postcodes, n_areas = import_ons(duckdb.connect(), postcodes, areas, ws.geography)
+    console.print(f"Imported {n_postcodes:,} postcodes and {n_areas:,} small areas into {ws.geography}")
+
+
 @app.command()
 def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; omit to list them all.")] = None) -> None:
     """Show the controlled vocabularies (code lists) ceintel maps agency codes onto."""

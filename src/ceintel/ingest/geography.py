@@ -75,3 +75,23 @@ def load_geography(con: duckdb.DuckDBPyConnection, postcodes: Path, areas: Path)
         WHERE {cols['postcode']} <> ''""")
     con.unregister("pc_raw")
 
+
+
+def import_ons(con: duckdb.DuckDBPyConnection, postcodes: Path, areas: Path, out: Path) -> tuple[int, int]:
+    """Import ONS products (NSPL/ONSPD and the LSOA → ward → council lookup) into a workspace's geography folder.
+
+    Writes ``postcodes.csv`` and ``areas.csv`` with the column names ceintel reads
+    (the synthetic files use the same), whatever the release called them.
+    Returns (postcodes, small areas) written.
+    """
+    load_geography(con, postcodes, areas)
+    out.mkdir(parents=True, exist_ok=True)
+    con.execute(f"""COPY (SELECT a.lsoa AS lsoa21cd, a.lsoa_name AS lsoa21nm, a.ward AS wd24cd, a.ward_name AS wd24nm,
+                            a.la AS lad24cd, a.la_name AS lad24nm, a.police_force AS pfa23cd, NULL AS pfa23nm,
+                            a.health_board AS icb23cd, NULL AS icb23nm
+                     FROM geo_area a ORDER BY a.lsoa) TO '{out / "areas.csv"}' (HEADER, DELIMITER ',')""")
+    con.execute(f"""COPY (SELECT pc_key AS pcds, lsoa AS lsoa21cd, ward AS wd24cd, la AS lad24cd, NULL AS pfa23cd,
+                            lat, lon AS long FROM geo_postcode ORDER BY pc_key)
+                    TO '{out / "postcodes.csv"}' (HEADER, DELIMITER ',')""")
+    counts = con.execute("SELECT (SELECT count(*) FROM geo_postcode), (SELECT count(*) FROM geo_area)").fetchone()
+    return counts[0], counts[1]
