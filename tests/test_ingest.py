@@ -177,3 +177,31 @@ def test_formula_cells_are_kept_as_text(demo):
     for path in (ws.identity / "staging").glob("csc_*.parquet"):
         names |= {v for v in pq.read_table(path).column("first_name").to_pylist() if v}
     assert any(n[:1] in "=+-@" for n in names), "formula-like names load as text into the identity area"
+
+
+def _identity(ws, source):
+    import pyarrow.parquet as pq
+
+    return pq.read_table(ws.identity / "staging" / f"{source}.parquet").to_pylist()
+
+
+def test_repairable_mess_is_repaired_not_quarantined(demo):
+    ws, runs, truth = demo
+    held = _quarantined(ws, runs)
+    mess = _csv(truth / "mess.csv")
+    # several date formats in one column: read with the source's list of formats
+    mixed = [(m["file"], int(m["row"])) for m in mess if m["kind"] == "mixed_date_format"]
+    assert mixed
+    wrongly_held = [k for k in mixed if k in held and "not a valid date" in held[k]["reason"]]
+    assert len(wrongly_held) <= len(mixed) * 0.05, wrongly_held[:5]
+    # "Surname, Firstname" in one field: split into the right parts
+    vcs = _identity(ws, "vcs_exploitation_service")
+    assert vcs and all("," not in (r["first_name"] or "") + (r["last_name"] or "") for r in vcs)
+    # a pupil number failing its check letter is not used for linkage, and the row still loads
+    from ceintel.synth.ids import upn_is_valid
+
+    upns = [r["upn"] for s in ("education_suspensions", "education_persistent_absence") for r in _identity(ws, s)]
+    assert upns and all(u is None or upn_is_valid(u) for u in upns)
+    assert any(u is None for u in upns)
+    # unknown ethnicity codes are recorded as not known (with a warning), never lost
+    assert any("ethnicity" in w for w in runs["csc_contacts"].warnings)
