@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -253,6 +254,168 @@ def geography_import(
 
 
 @app.command()
+def quality(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    source: Annotated[str | None, typer.Option(help="One source: its fields, unusual months, agreement "
+                                                    "with other sources and the trend over extracts.")] = None,
+) -> None:
+    """Print the data quality profile of every source (or one source in detail), from the warehouse."""
+    from ceintel.quality.profile import (
+        field_history,
+        field_profile,
+        read_consistency,
+        read_periods,
+        read_sources,
+    )
+    from ceintel.warehouse import connect
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    con = connect(ws)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "quality_source" not in tables:
+            raise CeintelError(f"the warehouse in {ws.root} has no quality profile yet; run: ceintel ingest {ws.root}")
+        sources = read_sources(con)
+        if not sources:
+            console.print(f"No source has been loaded into the warehouse of {ws.root} yet; put the extracts in "
+                          f"{ws.inbox} and run: ceintel ingest {ws.root}")
+            return
+        if source is None:
+            _quality_summary(sources, read_consistency(con, scope="across sources"))
+            return
+        if source not in {s["source_id"] for s in sources}:
+            raise CeintelError(f"no source called '{source}' in the warehouse; sources: "
+                               f"{', '.join(s['source_id'] for s in sources)}")
+        _quality_source(next(s for s in sources if s["source_id"] == source), field_profile(con, source),
+                        read_periods(con, source, flagged_only=True), read_consistency(con),
+                        field_history(con, source))
+    finally:
+        con.close()
+
+
+def _pct(x, digits: int = 0) -> str:
+    return "" if x is None else f"{x:.{digits}%}"
+
+
+def _quality_summary(sources: list[dict], across: list[dict]) -> None:
+    dates = sorted({str(s["extract_date"]) for s in sources if s["extract_date"]})
+    title = "Data quality by source" + (f" (every extract dated {dates[0]})" if len(dates) == 1 else "")
+    table = Table(title=title, caption="held: rows held back with a reason; filled, valid: averages over the "
+                                       "fields; odd months: unusually low or high. "
+                                       "ceintel quality --source NAME shows one source in detail.",
+                  box=box.SIMPLE_HEAD)
+    table.add_column("source", overflow="fold")
+    if len(dates) > 1:
+        table.add_column("extract", no_wrap=True)
+    for name in ("rows", "held", "filled", "valid", "newest event", "in area", "odd months"):
+        table.add_column(name, justify="left" if name == "newest event" else "right",
+                         no_wrap=name == "newest event")
+    for s in sources:
+        read, held = s["rows_read"] or 0, s["rows_quarantined"] or 0
+        residents = "–" if s["area_unknown_share"] == 1 else _pct(s["coverage"])
+        odd = (s["gap_months"] or 0) + (s["spike_months"] or 0)
+        cells = [s["source_id"]] + ([str(s["extract_date"] or "")] if len(dates) > 1 else [])
+        table.add_row(*cells, f"{read:,}", f"{held / read:.1%}" if read else "", _pct(s["mean_completeness"]),
+                      _pct(s["mean_validity"]), str(s["newest_event"] or ""), residents,
+                      f"{odd} of {s['months']}" if s["months"] else "")
+    console.print(table)
+    console.print("in area: share of people's records living in the partnership area (– where the extract does "
+                  "not record a home area)")
+    overall = [c for c in across if c["source_id"] is None]
+    if overall:
+        checks = Table(title="Do sources agree about the same child? (children sharing an NHS or pupil number)")
+        for name in ("linked by", "about", "children in 2+ sources", "known in both", "disagree",
+                     "day and month swapped", "known in one only"):
+            checks.add_column(name, justify="left" if name in ("linked by", "about") else "right")
+        for c in overall:
+            checks.add_row(c["linked_by"].replace("_", " "), c["attribute"].replace("_", " "), f"{c['checked']:,}",
+                           f"{c['known']:,}", f"{c['disagree']:,}",
+                           "" if c["day_month_swapped"] is None else f"{c['day_month_swapped']:,}",
+                           f"{c['not_known_one_side']:,}")
+        console.print(checks)
+    console.print("Figures describe the extracts as delivered: a prompt for a conversation with each data owner, "
+                  "not a judgement of their service.")
+
+
+def _quality_source(s: dict, fields: list[dict], flagged: list[dict], checks: list[dict],
+                    history: list[dict]) -> None:
+    sid = s["source_id"]
+    console.print(f"[bold]{sid}[/] ({s['agency']}), extract dated {s['extract_date']}: {s['rows_read'] or 0:,} rows "
+                  f"read = {s['rows_loaded'] or 0:,} loaded + {s['rows_quarantined'] or 0:,} held back "
+                  f"({s['duplicate_rows'] or 0:,} exact copies, {s['rows_out_of_area'] or 0:,} outside the area)")
+    table = Table(title="Fields")
+    for name in ("field", "column", "filled", "valid", "distinct values"):
+        table.add_column(name, justify="right" if name in ("filled", "valid", "distinct values") else "left",
+                         overflow="fold")
+    for f in fields:
+        constant = f["column"] == "(constant)"
+        table.add_row(f["field"], "(set by the mapping)" if constant else f["column"],
+                      "" if constant else _pct(f["completeness"], 1), "" if constant else _pct(f["validity"], 1),
+                      "" if constant else f"{f['distinct_values']:,}")
+    console.print(table)
+    if s["newest_event"]:
+        console.print(f"Events dated {s['oldest_event']} to {s['newest_event']} (the newest "
+                      f"{s['days_newest_to_extract']} days before the extract); age at the extract: median "
+                      f"{s['lag_median_days']:,.0f} days, 90% under {s['lag_p90_days']:,.0f} days.")
+    if s["person_records"]:
+        console.print(f"{s['person_records']:,} people's records: {s['residents']:,} live in the partnership area, "
+                      f"{s['living_elsewhere']:,} elsewhere, {s['area_unknown']:,} not known. "
+                      + ("" if s["records_sharing_identifier"] is None else
+                         f"{s['records_sharing_identifier']:,} records share an NHS or pupil number with another "
+                         f"record of this source."))
+    if flagged:
+        months = Table(title="Months unusually low or high (against the median month of the same series)")
+        for name in ("month", "event type", "events", "typical month", "flag"):
+            months.add_column(name, justify="right" if name in ("events", "typical month") else "left")
+        for p in flagged:
+            months.add_row(f"{p['month']:%b %Y}", p["event_type"] or "(all)", f"{p['events']:,}",
+                           f"{p['series_median']:,.0f}", p["flag"])
+        console.print(months)
+    mine = [c for c in checks if sid in (c["source_id"], c["other_source_id"])]
+    if mine:
+        agree = Table(title="Agreement on sex and date of birth")
+        for name in ("compared with", "linked by", "about", "checked", "known", "disagree", "day/month swapped"):
+            agree.add_column(name, justify="right" if name in ("checked", "known", "disagree",
+                                                               "day/month swapped") else "left")
+        for c in mine:
+            other = ("its own rows" if c["scope"] == "within record"
+                     else c["other_source_id"] if c["source_id"] == sid else c["source_id"])
+            agree.add_row(other, c["linked_by"].replace("_", " "), c["attribute"].replace("_", " "),
+                          f"{c['checked']:,}", f"{c['known']:,}", f"{c['disagree']:,}",
+                          "" if c["day_month_swapped"] is None else f"{c['day_month_swapped']:,}")
+        console.print(agree)
+    extracts = sorted({(h["extract_date"], h["current"]) for h in history}, key=lambda x: (x[0], x[1]))
+    if len(extracts) > 1:
+        trend = Table(title="Trend: share of rows filled in, extract by extract")
+        trend.add_column("field")
+        for date, current in extracts:
+            trend.add_column(f"{date}{' (now)' if current else ''}", justify="right")
+        by_field: dict[str, dict] = {}
+        for h in history:
+            by_field.setdefault(h["field"], {})[(h["extract_date"], h["current"])] = h["completeness"]
+        for field, values in by_field.items():
+            trend.add_row(field, *(_pct(values.get(e), 1) for e in extracts))
+        console.print(trend)
+
+
+@app.command()
+def datamap(folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path(".")) -> None:
+    """Write the data map (reports/datamap.md and .csv): every agency's datasets, what each records, and how well."""
+    from ceintel.quality.datamap import write_datamap
+    from ceintel.warehouse import warehouse_path
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    result = write_datamap(ws)
+    console.print(f"Data map of {result.sources} datasets from {result.agencies} agencies "
+                  f"({result.loaded} with an extract loaded):")
+    console.print(f"  {result.markdown}\n  {result.csv}")
+    if not warehouse_path(ws).exists():
+        console.print(f"No warehouse yet, so the map has no quality figures; run: ceintel ingest {ws.root}")
+
+
+@app.command()
 def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; omit to list them all.")] = None) -> None:
     """Show the controlled vocabularies (code lists) ceintel maps agency codes onto."""
     from ceintel.codes import available, code_list
@@ -280,7 +443,9 @@ def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; 
 def main() -> None:
     """Entry point: user errors become one clear line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)  # a typer.Exit comes back as its exit code
+        if isinstance(result, int) and result:
+            sys.exit(result)
     except CeintelError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -79,6 +79,14 @@ def _ingest(ws: Workspace) -> str:
             f"(see quarantine/){note}")
 
 
+def _datamap(ws: Workspace) -> str:
+    from ceintel.quality.datamap import write_datamap
+
+    result = write_datamap(ws)
+    return (f"{result.sources} datasets from {result.agencies} agencies in "
+            f"{result.markdown.relative_to(ws.root)} and {result.csv.name}")
+
+
 Stage = Callable[[Workspace], str]
-STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest)]
+STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest), ("Data map", _datamap)]
 """Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""

@@ -327,8 +327,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
 def _field_profile(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, compiled: Compiled, raw: RawTable) -> list[dict]:
     """Per mapped field: how often it is filled in, how often its value fails a check, how many distinct values."""
     fields = list(compiled.raw_of)
-    present = ", ".join(f"count({compiled.raw_of[f]}) AS p{i}, approx_count_distinct({compiled.raw_of[f]}) AS d{i}"
-                        for i, f in enumerate(fields))
+    present = ", ".join(f"count({compiled.raw_of[f]}) FILTER (WHERE NOT is_blank) AS p{i}, "
+                        f"approx_count_distinct({compiled.raw_of[f]}) AS d{i}" for i, f in enumerate(fields))
     row = con.execute(f"SELECT count(*) FILTER (WHERE NOT is_blank), {present} FROM mapped m "
                       f"JOIN stage1 s USING (_row)").fetchone()
     bad = dict(con.execute("SELECT p.field, count(DISTINCT _row) FROM (SELECT _row, unnest(errors || warnings) AS p "

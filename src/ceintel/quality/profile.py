@@ -54,7 +54,7 @@ QUALITY_TABLES: dict[str, str] = {
         rows_out_of_area BIGINT,        -- of those held back: about people living and harmed outside the partnership
         duplicate_rows BIGINT,          -- of those held back: exact copies of an earlier row
         fields BIGINT,                  -- mapped fields
-        mean_completeness DOUBLE,       -- share of rows with a value, averaged over the mapped fields
+        mean_completeness DOUBLE,       -- share of rows with a value, averaged over the mapped columns (constants left out)
         lowest_completeness DOUBLE,
         lowest_completeness_field VARCHAR,
         mean_validity DOUBLE,           -- share of values that pass every check, averaged over fields with values
@@ -163,7 +163,7 @@ def _field_summary(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
                avg(validity) AS mean_validity,
                min(validity) AS lowest_validity,
                arg_min(field, validity) AS lowest_validity_field
-        FROM quality_field WHERE current GROUP BY source_id""")
+        FROM quality_field WHERE current AND "column" <> '(constant)' GROUP BY source_id""")
     return {r.pop("source_id"): r for r in rows}
 
 
@@ -265,7 +265,7 @@ def consistency(con: duckdb.DuckDBPyConnection, identity: str) -> pa.Table:
     how many show a day and month swapped.
     """
     if not _has(con, identity):
-        return con.execute(f"SELECT * FROM ({_empty_select('quality_consistency')})").fetch_arrow_table()
+        return con.execute(f"SELECT * FROM ({_empty_select('quality_consistency')})").to_arrow_table()
     not_known = _lit_list(NOT_KNOWN_SEX)
     swap = ("CASE WHEN day(d) <= 12 AND day(d) <> month(d) "
             "THEN make_date(year(d), day(d), month(d)) END")
@@ -344,7 +344,7 @@ def consistency(con: duckdb.DuckDBPyConnection, identity: str) -> pa.Table:
                not_known_one_side, day_month_swapped,
                CASE WHEN known > 0 THEN round(disagree / known, 4) END AS disagree_share
         FROM (SELECT * FROM within UNION ALL SELECT * FROM across)
-        ORDER BY scope DESC, source_id NULLS FIRST, other_source_id, linked_by, attribute""").fetch_arrow_table()
+        ORDER BY scope DESC, source_id NULLS FIRST, other_source_id, linked_by, attribute""").to_arrow_table()
 
 
 # --------------------------------------------------------------------------- counts by period
@@ -404,7 +404,7 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, *, start: dt.date | None = No
                f.partial,
                coalesce(m.series_median, 0) >= {float(min_median)} AS enough_to_judge
         FROM filled f JOIN medians m ON m.source_id = f.source_id AND m.event_type IS NOT DISTINCT FROM f.event_type
-        ORDER BY f.source_id, f.event_type NULLS FIRST, f.month""").fetch_arrow_table()
+        ORDER BY f.source_id, f.event_type NULLS FIRST, f.month""").to_arrow_table()
 
 
 # --------------------------------------------------------------------------- the source summary
@@ -519,7 +519,7 @@ def write_quality_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
         duplicates = duplicate_rows(quarantine)
         periods = monthly_counts(con, start=partnership.periods.start, end=partnership.periods.end)
         checks = consistency(con, identity) if identity else con.execute(
-            _empty_select("quality_consistency")).fetch_arrow_table()
+            _empty_select("quality_consistency")).to_arrow_table()
         summary = source_summary(con, areas=partnership.area_codes, identity=identity, duplicates=duplicates,
                                  periods=periods, checks=checks)
         _insert(con, "quality_source", summary)
