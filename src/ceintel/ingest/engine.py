@@ -92,7 +92,7 @@ class Compiler:
                 f"{self.raw.path.name}: the column {wanted} mapped to {name} is not in the file "
                 f"(header row {self.raw.header_row}; columns are {present}). Fix the column name in "
                 f"sources/{self.cfg.source}.yaml, or check that this is the right file.")
-        return f"nullif(trim(c{index}), '')"
+        return f"nullif(trim(c{index}, ' \t\r\n'), '')"
 
     def stage(self, name: str, expr: str) -> str:
         """Compute ``expr`` once in stage 1 and return the column that holds it."""
@@ -120,7 +120,9 @@ class Compiler:
             self.out.checks.append(Check(name, "error", f"{raw} IS NULL", lit("required value is missing"), "NULL"))
         if name.endswith(("start_date", "end_date")) or name in DATE_FIELDS:
             formats = spec.formats or self.cfg.date_formats
-            fmt_list = "[" + ", ".join(lit(f) for f in formats) + "]"
+            # spreadsheets give date-time cells as ISO text with a time: always understood
+            tried = [*formats, *(f for f in ("%Y-%m-%d %H:%M:%S",) if f not in formats)]
+            fmt_list = "[" + ", ".join(lit(f) for f in tried) + "]"
             expr = f"try_strptime({raw}, {fmt_list})::DATE"
             self.out.select[col] = expr
             self.out.checks.append(Check(name, "error", f"{raw} IS NOT NULL AND {expr} IS NULL",
@@ -242,8 +244,8 @@ def mask(field: str, value: str | None) -> str:
     if field.endswith(("first_name", "last_name", "full_name", "address")):
         return value[:1] + "***"
     if field.endswith("date_of_birth"):
-        digits = re.findall(r"\d{4}", value)
-        return f"{digits[0]} (day and month hidden)" if digits else "***"
+        year = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", value)
+        return f"{year.group(0)} (day and month hidden)" if year else "*** (hidden)"
     if field.endswith("postcode"):
         return value.strip().split(" ")[0][:4] + " ***"
     return "***" + value[-2:]
@@ -259,8 +261,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
     compiled = Compiler(cfg, raw, extract_date).compile()
     con.register("raw_in", raw.table)
     data_cols = [c for c in raw.table.column_names if c != "_row"]
-    blank = " AND ".join(f"nullif(trim(coalesce({c}, '')), '') IS NULL" for c in data_cols) or "false"
-    totals = " OR ".join(f"regexp_matches(coalesce({c}, ''), '^\\s*(grand\\s+)?totals?\\b', 'i')" for c in data_cols)
+    # Whole-row tests use one list of the cells (a chain of ORs over hundreds of columns is too deep for DuckDB).
+    cells = f"list_transform(list_value({', '.join(data_cols)}), lambda x: coalesce(trim(x, ' \t\r\n'), ''))"
+    blank = f"len(list_filter({cells}, lambda x: x <> '')) = 0"
+    totals = f"len(list_filter({cells}, lambda x: regexp_matches(x, '^(grand\\s+)?totals?\\b', 'i'))) > 0"
+    all_raw = f"array_to_string({cells}, '\x1f')"
     stage1 = ",\n  ".join(f"{expr} AS {name}" for name, expr in compiled.stage1.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage1 AS SELECT *, {stage1} FROM raw_in")
     con.unregister("raw_in")
@@ -276,14 +281,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
             f"'value': {c.value}}} END" for c in checks)
         return f"list_filter([{items}], lambda p: p IS NOT NULL)"
 
-    all_raw = " || '\x1f' || ".join(f"coalesce({c}, '')" for c in data_cols)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE mapped AS
         SELECT _row, {', '.join(compiled.select)},
           {problems(errs)} AS errors,
           {problems(warns)} AS warnings,
           ({blank}) AS is_blank,
-          ({totals or 'false'}) AS looks_like_totals,
+          ({totals}) AS looks_like_totals,
           min(_row) OVER (PARTITION BY md5({all_raw})) AS first_copy
         FROM (SELECT *, {sel} FROM stage1)""")
     _area_columns(con, cfg, partnership_areas, geography_loaded)

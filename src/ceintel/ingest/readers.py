@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,15 @@ class RawTable:
     delimiter: str | None
     sheet: str | None
 
+    def _folded(self) -> list[str]:
+        cached = self.__dict__.get("_folded_headers")
+        if cached is None:
+            cached = [fold_header(h) for h in self.headers]
+            object.__setattr__(self, "_folded_headers", cached)
+        return cached
+
     def column_index(self, names: list[str]) -> int | None:
-        folded = [fold_header(h) for h in self.headers]
+        folded = self._folded()
         for name in names:
             key = fold_header(name)
             if key in folded:
@@ -70,12 +78,38 @@ def detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def detect_delimiter(sample: str) -> str:
+DELIMITERS = ",;\t|"
+SNIFF_LINES = 50
+
+
+def detect_delimiter(sample: str, wanted: list[str] | None = None) -> str:
+    """The delimiter under which the header matches the most mapped column names; Python's sniffer breaks ties.
+
+    The sniffer alone prefers a comma whenever another delimiter is equally
+    consistent, and it is slow on long runs of punctuation, so it only sees the
+    first lines.
+    """
+    lines = sample.splitlines()[:SNIFF_LINES]
+    head = "\n".join(lines)
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        sniffed = csv.Sniffer().sniff(head, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        counts = {d: sample.count(d) for d in ",;\t|"}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+        counts = {d: head.count(d) for d in DELIMITERS}
+        sniffed = max(counts, key=counts.get) if any(counts.values()) else ","
+    if not wanted:
+        return sniffed
+    targets = {fold_header(w) for w in wanted}
+
+    def score(delimiter: str) -> int:
+        try:
+            rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:HEADER_SCAN_ROWS]
+        except csv.Error:
+            return -1
+        return max((len({fold_header(c) for c in row} & targets) for row in rows), default=0)
+
+    scores = {d: score(d) for d in DELIMITERS}
+    best = max(scores.values())
+    return sniffed if scores[sniffed] == best else next(d for d in DELIMITERS if scores[d] == best)
 
 
 def _cell_text(value: object) -> str:
@@ -94,7 +128,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _rows_from_csv(path: Path, encoding: str, delimiter: str) -> tuple[list[list[str]], str, str]:
+def _rows_from_csv(path: Path, encoding: str, delimiter: str,
+                   wanted: list[str] | None) -> tuple[list[list[str]], str, str]:
     if encoding == "auto":
         encoding = detect_encoding(path)
     try:
@@ -102,7 +137,7 @@ def _rows_from_csv(path: Path, encoding: str, delimiter: str) -> tuple[list[list
             sample = fh.read(SNIFF_BYTES)
             fh.seek(0)
             if delimiter == "auto":
-                delimiter = detect_delimiter(sample)
+                delimiter = detect_delimiter(sample, wanted)
             rows = list(csv.reader(fh, delimiter=delimiter))
     except (OSError, LookupError) as exc:
         raise SourceFileError(f"{path}: cannot be read ({exc})") from None
@@ -131,7 +166,11 @@ def _rows_from_workbook(path: Path, sheet: str | int | None) -> tuple[list[list[
             raise SourceFileError(f"{path}: has no sheet '{sheet}'; sheets are: {', '.join(names)}. "
                                   f"Set 'sheet' in the source YAML to one of them.")
         name = folded[fold_header(sheet)]
-    data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    try:
+        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # a damaged sheet: calamine's own error types
+        raise SourceFileError(f"{path}: sheet '{name}' cannot be read ({exc}); ask the agency for a fresh "
+                              f"export, or save it again from the spreadsheet program") from None
     return [[_cell_text(v) for v in row] for row in data], name
 
 
@@ -156,7 +195,7 @@ def read_raw(path: Path, *, fmt: str = "auto", encoding: str = "auto", delimiter
         fmt = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx", ".ods": "ods"}.get(path.suffix.lower(), "csv")
     sheet_name = None
     if fmt == "csv":
-        rows, encoding, delimiter = _rows_from_csv(path, encoding, delimiter)
+        rows, encoding, delimiter = _rows_from_csv(path, encoding, delimiter, wanted_columns)
         used_encoding, used_delimiter = encoding, delimiter
     else:
         rows, sheet_name = _rows_from_workbook(path, sheet)
