@@ -84,7 +84,7 @@ def main() -> None:
         seconds, out = timed(FLOOR, str(tmp / "inbox"))
         floors.append((seconds, int(out[-1]) / 1024))
         seconds, out = timed(INGEST, str(tmp))
-        rows = int(out[0])
+        rows = int(out[-2])  # DuckDB may print a progress bar before
         ingests.append((seconds, int(out[-1]) / 1024))
     floor = statistics.median(s for s, _ in floors)
     ingest = statistics.median(s for s, _ in ingests)

@@ -243,13 +243,12 @@ def geography_import(
     areas: Annotated[Path, typer.Option(help="ONS LSOA 2021 → ward → local authority lookup (CSV).")],
 ) -> None:
     """Import ONS lookups into the workspace, whatever each release calls its columns."""
-    import duckdb
-
+    from ceintel import duck
     from ceintel.ingest.geography import import_ons
     from ceintel.workspace import open_workspace
 
     ws = open_workspace(folder)
-    n_postcodes, n_areas = import_ons(duckdb.connect(), postcodes, areas, ws.geography)
+    n_postcodes, n_areas = import_ons(duck.connect(), postcodes, areas, ws.geography)
     console.print(f"Imported {n_postcodes:,} postcodes and {n_areas:,} small areas into {ws.geography}")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from ceintel import duck
 from ceintel.ingest.geography import load_geography
 from ceintel.ingest.readers import read_raw
 from ceintel.model import TABLES
@@ -21,7 +22,6 @@ from ceintel.quality.profile import write_quality_tables
 from ceintel.workspace import Workspace
 
 WAREHOUSE_FILE = "warehouse.duckdb"
-MEMORY_LIMIT = "4GB"
 
 
 def warehouse_path(ws: Workspace) -> Path:
@@ -34,7 +34,7 @@ def connect(ws: Workspace, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         from ceintel.errors import WorkspaceError
 
         raise WorkspaceError(f"{path} does not exist yet; run: ceintel ingest {ws.root}")
-    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+    return duck.connect(path, read_only=read_only)
 
 
 def _parquet(ws: Workspace, table: str) -> list[str]:
@@ -47,7 +47,7 @@ def build_warehouse(ws: Workspace) -> Path:
     tmp = final.with_name(final.name + ".building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT})
+    con = duck.connect(tmp)
     try:
         for table in TABLES.values():
             con.execute(table.create_sql())

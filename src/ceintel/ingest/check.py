@@ -12,8 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
+from ceintel import duck
 from ceintel.ingest.engine import IngestOutcome, _column_name, ingest_file
 from ceintel.ingest.geography import load_geography
 from ceintel.ingest.readers import fold_header
@@ -32,7 +31,7 @@ class CheckReport:
 
 def check_source(cfg: SourceConfig, path: Path, *, areas: tuple[str, ...] = (),
                  geography: tuple[Path, Path] | None = None) -> CheckReport:
-    con = duckdb.connect()
+    con = duck.connect()
     if geography and all(p.exists() for p in geography):
         load_geography(con, *geography)
     outcome = ingest_file(con, cfg, path, secret=b"source-check", partnership_areas=areas or tuple(cfg.coverage),

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ceintel import duck
 from ceintel.codes import code_list
 from ceintel.ingest.geography import normalise_postcode_sql
 from ceintel.ingest.readers import RawTable, SourceFileError, read_raw
@@ -227,7 +228,7 @@ def determine_extract_date(cfg: SourceConfig, path: Path, raw: RawTable) -> dt.d
     index = raw.column_index([ed.column or ""])
     if index is None:
         raise SourceFileError(f"{path.name}: extract_date.column '{ed.column}' is not in the file")
-    con = duckdb.connect()
+    con = duck.connect()
     con.register("raw", raw.table)
     value = con.execute(f"SELECT max(try_strptime(c{index}, {[*cfg.date_formats]!r})::DATE) FROM raw").fetchone()[0]
     if value is None:

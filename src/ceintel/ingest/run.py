@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from ceintel import duck
 from ceintel.errors import CeintelError
 from ceintel.ingest.engine import IngestOutcome, ingest_file
 from ceintel.ingest.geography import load_geography
@@ -86,7 +87,7 @@ def ingest_workspace(ws: Workspace, *, only: list[str] | None = None, force: boo
             raise CeintelError(f"no source called {', '.join(unknown)} in {ws.sources}; "
                                f"sources: {', '.join(c.source for c in configs)}")
         configs = [c for c in configs if c.source in only]
-    con = duckdb.connect()
+    con = duck.connect()
     geo = partnership.geography
     postcodes, areas = ws.root / geo.postcode_lookup, ws.root / geo.areas
     geography_loaded = postcodes.exists() and areas.exists()

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
+from ceintel import duck
+
 if TYPE_CHECKING:
     from ceintel.workspace import Workspace
 
@@ -473,7 +475,7 @@ def source_summary(con: duckdb.DuckDBPyConnection, *, areas: Iterable[str], iden
 
 def _empty_select(table: str) -> str:
     """A SELECT with the columns and types of a quality table and no rows."""
-    con = duckdb.connect()
+    con = duck.connect()
     con.execute(QUALITY_TABLES[table])
     cols = con.execute(f"DESCRIBE {table}").fetchall()
     con.close()
