@@ -212,11 +212,9 @@ def read_raw(path: Path, *, fmt: str = "auto", encoding: str = "auto", delimiter
     body = rows[h + 1:]
     width = max([len(headers)] + [len(r) for r in body])
     headers += [""] * (width - len(headers))
-    columns: dict[str, list[str | None]] = {f"c{i}": [] for i in range(width)}
-    for row in body:
-        for i in range(width):
-            columns[f"c{i}"].append(row[i] if i < len(row) else None)
-    arrays = {k: pa.array(v, pa.string()) for k, v in columns.items()}
+    padded = [row if len(row) == width else row + [None] * (width - len(row)) for row in body]
+    transposed = list(zip(*padded, strict=True)) if padded else [()] * width
+    arrays = {f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(transposed)}
     arrays["_row"] = pa.array(range(h + 2, h + 2 + len(body)), pa.int64())
     return RawTable(path, headers, h + 1, pa.table(arrays), used_encoding, used_delimiter, sheet_name)
 
