@@ -38,7 +38,7 @@ def connect(ws: Workspace, read_only: bool = True) -> duckdb.DuckDBPyConnection:
 
 
 def _parquet(ws: Workspace, table: str) -> list[str]:
-    return sorted(str(p) for p in (ws.root / "staging").glob(f"*/{table}.parquet"))
+    return sorted(str(p) for p in ws.staging.glob(f"*/{table}.parquet"))
 
 
 def build_warehouse(ws: Workspace) -> Path:
@@ -78,7 +78,7 @@ def _sources_and_quality(ws: Workspace, con: duckdb.DuckDBPyConnection) -> None:
                    validity DOUBLE, current BOOLEAN)""")
     con.execute("""CREATE TABLE ingest_summary (source_id VARCHAR, file VARCHAR, extract_date DATE, "read" BIGINT,
                    loaded BIGINT, quarantined BIGINT, out_of_area BIGINT, warnings JSON)""")
-    for folder in sorted((ws.root / "staging").glob("*/")):
+    for folder in sorted(ws.staging.glob("*/")):
         manifest_path = folder / "manifest.json"
         if not manifest_path.exists():
             continue

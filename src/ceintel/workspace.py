@@ -62,6 +62,16 @@ class Workspace:
         return self.root / "identity"
 
     @property
+    def staging(self) -> Path:
+        """Per-source canonical records and manifests, assembled into the warehouse."""
+        return self.root / "staging"
+
+    @property
+    def identity_staging(self) -> Path:
+        """Per-source identifiers, read only by the identity step."""
+        return self.identity / "staging"
+
+    @property
     def secret_path(self) -> Path:
         return self.root / SECRET_FILE
 

@@ -44,11 +44,10 @@ def check_source(cfg: SourceConfig, path: Path, *, areas: tuple[str, ...] = (),
         if mapped not in stage_cols:
             continue
         if spec.split:
-            sql = (f"SELECT v, count(*) FROM (SELECT unnest(list_filter(list_transform(regexp_split_to_array("
-                   f"{raw}, {lit(spec.split)}), lambda x: trim(x)), lambda x: x <> '')) AS v FROM stage1) "
-                   f"GROUP BY v ORDER BY 2 DESC")
-            rows = [(v, n) for v, n in con.execute(sql).fetchall()
-                    if con.execute(f"SELECT {code_case(lit(v), spec.codes, spec.map)}").fetchone()[0] == UNKNOWN]
+            rows = con.execute(
+                f"SELECT v, count(*) FROM (SELECT unnest(list_filter(list_transform(regexp_split_to_array("
+                f"{raw}, {lit(spec.split)}), lambda x: trim(x)), lambda x: x <> '')) AS v FROM stage1) "
+                f"WHERE {code_case('v', spec.codes, spec.map)} = {lit(UNKNOWN)} GROUP BY v ORDER BY 2 DESC, 1").fetchall()
         else:
             rows = con.execute(f"SELECT {raw}, count(*) FROM stage1 WHERE {mapped} = {lit(UNKNOWN)} "
                                f"GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()

@@ -320,7 +320,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
     warnings = Counter({f"{f}: {r}": n for f, r, n in con.execute(
         "SELECT w.field, w.reason, count(*) FROM (SELECT unnest(warnings) AS w FROM good) GROUP BY ALL").fetchall()})
     _record_keys(con, cfg, secret)
-    tables = _canonical(con, cfg, extract_date)
+    tables = _canonical(con, cfg)
     identifiers = _identifiers(con, cfg, extract_date)
     loaded = con.execute("SELECT count(*) FROM good").fetchone()[0]
     file_info = {"encoding": raw.encoding, "delimiter": raw.delimiter, "sheet": raw.sheet,
@@ -402,7 +402,7 @@ def _record_keys(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, secret: byte
     con.unregister("record_keys")
 
 
-def _event_select(cfg: SourceConfig, i: int, ev: EventSpec, cols: set[str], extract_date: dt.date) -> str:
+def _event_select(cfg: SourceConfig, i: int, ev: EventSpec, cols: set[str]) -> str:
     def c(name: str, cast: str = "VARCHAR") -> str:
         col = f"events_{i}_{name}"
         return col if col in cols else f"NULL::{cast}"
@@ -435,11 +435,11 @@ def _event_select(cfg: SourceConfig, i: int, ev: EventSpec, cols: set[str], extr
         FROM good WHERE {c('start_date', 'DATE')} IS NOT NULL"""
 
 
-def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: dt.date) -> dict[str, pa.Table]:
+def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig) -> dict[str, pa.Table]:
     cols = {r[0] for r in con.execute("DESCRIBE good").fetchall()}
     tables: dict[str, pa.Table] = {}
     if cfg.events:
-        union = " UNION ALL ".join(_event_select(cfg, i, ev, cols, extract_date) for i, ev in enumerate(cfg.events))
+        union = " UNION ALL ".join(_event_select(cfg, i, ev, cols) for i, ev in enumerate(cfg.events))
         con.execute(f"CREATE OR REPLACE TEMP TABLE ev AS {union}")
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE ev AS SELECT NULL::VARCHAR AS record_id, NULL::DATE AS start_date, "

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -43,15 +44,12 @@ class RawTable:
     delimiter: str | None
     sheet: str | None
 
+    @cached_property
     def _folded(self) -> list[str]:
-        cached = self.__dict__.get("_folded_headers")
-        if cached is None:
-            cached = [fold_header(h) for h in self.headers]
-            object.__setattr__(self, "_folded_headers", cached)
-        return cached
+        return [fold_header(h) for h in self.headers]
 
     def column_index(self, names: list[str]) -> int | None:
-        folded = self._folded()
+        folded = self._folded
         for name in names:
             key = fold_header(name)
             if key in folded:

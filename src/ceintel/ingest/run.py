@@ -46,14 +46,6 @@ class SourceRun:
     warnings: dict[str, int] = field(default_factory=dict)
 
 
-def staging_dir(ws: Workspace) -> Path:
-    return ws.root / "staging"
-
-
-def identity_staging_dir(ws: Workspace) -> Path:
-    return ws.identity / "staging"
-
-
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -71,7 +63,7 @@ def newest_file(ws: Workspace, cfg: SourceConfig) -> Path | None:
 
 
 def read_manifest(ws: Workspace, source: str) -> dict | None:
-    path = staging_dir(ws) / source / "manifest.json"
+    path = ws.staging / source / "manifest.json"
     return json.loads(path.read_text()) if path.exists() else None
 
 
@@ -138,7 +130,7 @@ def _one(ws: Workspace, con: duckdb.DuckDBPyConnection, cfg: SourceConfig, secre
 
 def _store(ws: Workspace, cfg: SourceConfig, outcome: IngestOutcome, digest: str, previous: dict | None) -> None:
     """Replace the source's staging with this extract's, keeping the previous profile in its history."""
-    folder = staging_dir(ws) / cfg.source
+    folder = ws.staging / cfg.source
     history = folder / "history"
     if previous:
         history.mkdir(parents=True, exist_ok=True)
@@ -166,7 +158,7 @@ def _store(ws: Workspace, cfg: SourceConfig, outcome: IngestOutcome, digest: str
     if folder.exists():
         shutil.rmtree(folder)
     tmp.rename(folder)
-    identity = identity_staging_dir(ws)
+    identity = ws.identity_staging
     identity.mkdir(parents=True, exist_ok=True)
     pq.write_table(outcome.identifiers, identity / f"{cfg.source}.parquet")
     write_csv(ws.quarantine / f"{cfg.source}.csv", QUARANTINE_COLUMNS, outcome.quarantine)

@@ -133,7 +133,7 @@ def _configs(ws: Workspace) -> tuple[dict[str, SourceConfig], dict[str, str]]:
 
 def _manifests(ws: Workspace) -> dict[str, dict]:
     out = {}
-    for path in sorted((ws.root / "staging").glob("*/manifest.json")):
+    for path in sorted(ws.staging.glob("*/manifest.json")):
         m = json.loads(path.read_text(encoding="utf-8"))
         out[m["source"]] = m
     return out

@@ -509,7 +509,7 @@ def write_quality_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
         con.execute(f"DROP TABLE IF EXISTS {name}")
         con.execute(ddl)
     sources = [r[0] for r in con.execute("SELECT source_id FROM source").fetchall()]
-    identity_files = [str(p) for p in sorted((ws.identity / "staging").glob("*.parquet")) if p.stem in sources]
+    identity_files = [str(p) for p in sorted(ws.identity_staging.glob("*.parquet")) if p.stem in sources]
     identity = None
     if identity_files:
         identity = "q_identity"
