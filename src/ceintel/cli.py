@@ -232,6 +232,121 @@ def _ingest_table(runs) -> None:
     console.print(table)
 
 
+@app.command()
+def link(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="A workspace folder (default: .), or person CSV files to link outside any workspace.")] = None,
+    out: Annotated[Path | None, typer.Option(help="With person files: where to write source,record_id,person_id.")]
+    = None,
+    evaluate: Annotated[Path | None, typer.Option(
+        "--evaluate", help="A truth file (source,record_id,person_id, or the synthetic file,row,person_id): "
+                           "score the linkage against it.")] = None,
+    cohort: Annotated[Path | None, typer.Option(
+        help="A file of truth person_ids (e.g. truth/exploitation.csv): also score their records alone.")] = None,
+) -> None:
+    """Recognise the same person across sources (Splink), keep stable pseudonyms, write the linkage report."""
+    paths = paths or [Path(".")]
+    if len(paths) == 1 and paths[0].is_dir():
+        _link_workspace(paths[0], evaluate, cohort)
+        return
+    if out is None:
+        raise CeintelError("linking person files needs --out OUT.csv (or give a workspace folder instead)")
+    _link_files(paths, out, evaluate)
+
+
+def _link_workspace(folder: Path, truth: Path | None, cohort: Path | None) -> None:
+    from ceintel.identity.run import link_workspace
+    from ceintel.progress import bar
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    with bar(console, "Linking") as progress:
+        run = link_workspace(ws, truth=truth, cohort=cohort, progress=progress)
+    changes = ", ".join(f"{n:,} records {kind}" for kind, n in sorted(run.changes.items())) or "no changes"
+    console.print(f"{run.records:,} records → {run.people:,} people ({run.pairs:,} pairs scored); "
+                  f"person_ids: {changes}")
+    console.print(f"{run.review_pairs:,} uncertain pairs wait for review: ceintel review list {folder}")
+    for name, s in run.scores.items():
+        _print_scores(name, s)
+    console.print("Report: " + ", ".join(str(p) for p in run.reports))
+    console.print(f"Done in {run.timings.get('total', 0):.1f} s")
+
+
+def _print_scores(name: str, s) -> None:
+    table = Table(title=f"Linkage quality: {name} ({s.records:,} records)", box=box.SIMPLE)
+    for col in ("view", "precision", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "view" else "right")
+    for view, p, r, f in (("pairs of records", s.pair_precision, s.pair_recall, s.pair_f1),
+                          ("B-cubed (per record)", s.bcubed_precision, s.bcubed_recall, s.bcubed_f1),
+                          ("whole people", s.person_precision, s.person_recall, s.person_f1)):
+        table.add_row(view, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}")
+    console.print(table)
+    console.print(f"  {s.false_merges:,} predicted people hold records of two or more people; "
+                  f"{s.split_people:,} people are split across predicted people")
+
+
+def _link_files(paths: list[Path], out: Path, truth: Path | None) -> None:
+    from ceintel.identity.files import link_files
+
+    result = link_files(paths, out, truth)
+    console.print(f"{result.records:,} records from {len(paths)} files → {result.people:,} people: {result.out}")
+    if result.problems:
+        console.print(f"{result.problems:,} values could not be used: {result.problems_file}")
+    if result.scores:
+        _print_scores("against " + str(truth), result.scores)
+
+
+review_app = typer.Typer(help="Clerical review of the pairs the linkage is unsure of.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list")
+def review_list(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    limit: Annotated[int, typer.Option(help="How many pairs to show.")] = 20,
+    show_identifiers: Annotated[bool, typer.Option(
+        help="Also show names, dates of birth and numbers (only where you may see them).")] = False,
+) -> None:
+    """The uncertain pairs, most uncertain first, described by how their fields compare."""
+    from ceintel.identity import link as model
+    from ceintel.identity.review import list_pairs
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    rows = list_pairs(ws.identity, limit, show_identifiers)
+    if not rows:
+        console.print("No pairs wait for review.")
+        return
+    table = Table(title="Pairs waiting for review (decide with: ceintel review decide PAIR same|different)",
+                  box=box.SIMPLE)
+    names = [c.name for c in model.COMPARISONS]
+    for col in ("pair", "probability", *names):
+        table.add_column(col.replace("_", " "))
+    for r in rows:
+        table.add_row(r["pair_id"], f"{r['match_probability']:.2f}", *[str(r[n]) for n in names])
+        if show_identifiers:
+            for side in ("l", "r"):
+                table.add_row("", "", *[str(v) for v in (r.get(f"identifiers_{side}") or ())][:len(names)])
+    console.print(table)
+
+
+@review_app.command("decide")
+def review_decide(
+    pair: Annotated[str, typer.Argument(help="The pair's id from ceintel review list.")],
+    decision: Annotated[str, typer.Argument(help="same or different.")],
+    folder: Annotated[Path, typer.Option("--dir", help="Workspace folder.")] = Path("."),
+    note: Annotated[str, typer.Option(help="Why (kept with the decision).")] = "",
+    analyst: Annotated[str | None, typer.Option(help="Who decided (default: your login name).")] = None,
+) -> None:
+    """Record that a pair is the same person or different people; applied on every later link."""
+    from ceintel.identity.review import record_decision
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    made = record_decision(ws.identity, pair, decision, note, analyst)
+    console.print(f"{made.pair_id}: {made.decision} (by {made.analyst}); run ceintel link {folder} to apply it")
+
+
 geography_app = typer.Typer(help="Geography lookups: postcodes, small areas, wards, councils.", no_args_is_help=True)
 app.add_typer(geography_app, name="geography")
 

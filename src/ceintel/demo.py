@@ -87,6 +87,21 @@ def _datamap(ws: Workspace) -> str:
             f"{result.markdown.relative_to(ws.root)} and {result.csv.name}")
 
 
+def _identity(ws: Workspace) -> str:
+    from ceintel.identity.run import link_workspace
+
+    truth = ws.root / "truth"
+    run = link_workspace(ws, truth=truth / "records.csv", cohort=truth / "exploitation.csv")
+    quality = run.scores["all records"]
+    cohort = run.scores.get("cohort")
+    also = (f"; exploited children: whole-person F1 {cohort.person_f1:.3f}, pairwise {cohort.pair_f1:.3f}"
+            if cohort else "")
+    return (f"{run.records:,} records → {run.people:,} people; against the hidden truth pairwise F1 "
+            f"{quality.pair_f1:.3f} (precision {quality.pair_precision:.3f}), whole-person F1 "
+            f"{quality.person_f1:.3f}{also}; {run.review_pairs:,} pairs for review; reports/linkage.html")
+
+
 Stage = Callable[[Workspace], str]
-STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest), ("Data map", _datamap)]
+STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest), ("Identity", _identity),
+                                   ("Data map", _datamap)]
 """Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""

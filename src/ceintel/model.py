@@ -126,6 +126,25 @@ FLAG = Table(
     ),
 )
 
+PERSON = Table(
+    "person",
+    "person recognised across sources by the identity step",
+    (
+        _c("person_id", "VARCHAR", "keyed pseudonym, stable across refreshes", required=True),
+        _c("role", "VARCHAR", "child or adult (child if any source knows them as a child)", code_list="role"),
+        _c("sex", "VARCHAR", "the sex most sources record", code_list="sex"),
+        _c("birth_month", "DATE", "the birth month most sources record"),
+        _c("ethnicity_group", "VARCHAR", "the ONS group most sources record, unknowns set aside",
+           code_list="ethnicity_ons"),
+        _c("home_lsoa", "VARCHAR", "small area of home in the most recent extract that gives one"),
+        _c("home_la", "VARCHAR", "local authority of home in the most recent extract that gives one"),
+        _c("records", "INTEGER", "records linked into this person"),
+        _c("sources", "INTEGER", "sources that know this person"),
+        _c("source_ids", "VARCHAR[]", "the sources that know this person"),
+    ),
+    key=("person_id",),
+)
+
 PLACE = Table(
     "place",
     "location of concern or of an event",
@@ -206,7 +225,7 @@ POPULATION = Table(
 
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (SOURCE, PERSON_RECORD, EVENT, FLAG, PLACE, ASSOCIATION, ACE, NOTE, GEOGRAPHY, POPULATION)
+    for t in (SOURCE, PERSON_RECORD, PERSON, EVENT, FLAG, PLACE, ASSOCIATION, ACE, NOTE, GEOGRAPHY, POPULATION)
 }
 
 IDENTIFYING_FIELDS: tuple[str, ...] = (

@@ -63,6 +63,7 @@ def build_warehouse(ws: Workspace) -> Path:
             con.execute(f"INSERT INTO place ({cols}) SELECT DISTINCT ON (place_id) {cols} "
                         f"FROM read_parquet({files!r}, union_by_name = true) ORDER BY place_id")
         _sources_and_quality(ws, con)
+        _people(ws, con)
         _geography(ws, con)
         write_quality_tables(con, ws)
         con.execute("CHECKPOINT")
@@ -70,6 +71,36 @@ def build_warehouse(ws: Workspace) -> Path:
         con.close()
     os.replace(tmp, final)
     return final
+
+
+def _people(ws: Workspace, con: duckdb.DuckDBPyConnection) -> None:
+    """Give every record its person_id from the identity step's map, and build the person table.
+
+    The map holds pseudonyms only (source, pseudonymised record key, person_id);
+    records ingested since the last link have no person_id until the next one.
+    """
+    person_map = ws.identity / "person_map.parquet"
+    if not person_map.exists():
+        return
+    con.execute(f"CREATE TEMP TABLE person_map AS SELECT source_id, record_key, person_id "
+                f"FROM read_parquet('{person_map}')")
+    for name in ("person_record", "event", "flag", "ace"):
+        con.execute(f"""UPDATE {name} t SET person_id = m.person_id FROM person_map m
+                        WHERE m.source_id = t.source_id AND m.record_key = t.record_id""")
+    cols = ", ".join(TABLES["person"].column_names)
+    con.execute(f"""
+        INSERT INTO person ({cols})
+        SELECT r.person_id,
+               CASE WHEN bool_or(r.role = 'child') THEN 'child' ELSE any_value(r.role) END,
+               mode(r.sex) FILTER (WHERE r.sex IN ('M', 'F')),
+               mode(r.birth_month),
+               mode(r.ethnicity_group) FILTER (WHERE r.ethnicity_group NOT IN ('not_known', 'refused')),
+               arg_max(r.home_lsoa, s.extracted_at) FILTER (WHERE r.home_lsoa IS NOT NULL),
+               arg_max(r.home_la, s.extracted_at) FILTER (WHERE r.home_la IS NOT NULL),
+               count(*), count(DISTINCT r.source_id), list(DISTINCT r.source_id ORDER BY r.source_id)
+        FROM person_record r LEFT JOIN source s USING (source_id)
+        WHERE r.person_id IS NOT NULL GROUP BY r.person_id ORDER BY r.person_id""")
+    con.execute("DROP TABLE person_map")
 
 
 def _sources_and_quality(ws: Workspace, con: duckdb.DuckDBPyConnection) -> None:

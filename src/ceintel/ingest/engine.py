@@ -321,7 +321,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
         "SELECT w.field, w.reason, count(*) FROM (SELECT unnest(warnings) AS w FROM good) GROUP BY ALL").fetchall()})
     _record_keys(con, cfg, secret)
     tables = _canonical(con, cfg)
-    identifiers = _identifiers(con, cfg, extract_date)
+    identifiers = _identifiers(con, cfg, extract_date, path, raw.sheet)
     loaded = con.execute("SELECT count(*) FROM good").fetchone()[0]
     file_info = {"encoding": raw.encoding, "delimiter": raw.delimiter, "sheet": raw.sheet,
                  "header_row": raw.header_row, "columns": [h for h in raw.headers if h]}
@@ -511,8 +511,13 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig) -> dict[str, p
     return tables
 
 
-def _identifiers(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: dt.date) -> pa.Table:
-    """What the identity step links on; it never leaves the identity area."""
+def _identifiers(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: dt.date, path: Path,
+                 sheet: str | None) -> pa.Table:
+    """What the identity step links on, one row per spelling; it never leaves the identity area.
+
+    ``source_file`` ("name.xlsx#Sheet") and ``source_rows`` say where each spelling was read, so a
+    clerical reviewer or an evaluation against a truth kept by file and row can find it.
+    """
     cols = {r[0] for r in con.execute("DESCRIBE good").fetchall()}
 
     def c(name: str, cast: str = "VARCHAR") -> str:
@@ -526,10 +531,13 @@ def _identifiers(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date
                  f"ELSE trim(regexp_replace({full}, '\\s+\\S+$', '')) END)")
         last = (f"coalesce({last}, CASE WHEN contains({full}, ',') THEN trim(split_part({full}, ',', 1)) "
                 f"ELSE regexp_extract({full}, '(\\S+)$', 1) END)")
+    file_label = path.name + (f"#{sheet}" if sheet else "")
     return con.execute(f"""
-        SELECT DISTINCT {lit(cfg.source)} AS source_id, record_key, identifiers_record_id AS agency_record_id,
+        SELECT {lit(cfg.source)} AS source_id, record_key, identifiers_record_id AS agency_record_id,
+               {lit(cfg.record_id_scheme) if cfg.record_id_scheme else 'NULL::VARCHAR'} AS record_id_scheme,
                {first} AS first_name, {last} AS last_name, {c('identifiers_date_of_birth', 'DATE')} AS date_of_birth,
                {c('identifiers_postcode')} AS postcode, {c('identifiers_nhs_number')} AS nhs_number,
                {c('identifiers_upn')} AS upn, {c('identifiers_address')} AS address, {c('person_sex')} AS sex,
-               {lit(extract_date.isoformat())}::DATE AS extract_date
-        FROM good ORDER BY record_key""").to_arrow_table()
+               {lit(extract_date.isoformat())}::DATE AS extract_date,
+               {lit(file_label)} AS source_file, list(_row ORDER BY _row) AS source_rows
+        FROM good GROUP BY ALL ORDER BY record_key, source_rows[1]""").to_arrow_table()

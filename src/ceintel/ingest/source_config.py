@@ -163,6 +163,10 @@ class SourceConfig(_Strict):
     refresh: str | None = Field(default=None, description="how often a new extract arrives")
     role: RoleSpec = Field(default_factory=RoleSpec)
     identifiers: dict[IdentifierName, FieldSpec]
+    record_id_scheme: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9_]*$",
+        description="name of the numbering the record id belongs to; sources that share a scheme (e.g. one "
+                    "council's case-management Person ID) are the same person when their ids are equal")
     person: dict[PersonField, FieldSpec] = Field(default_factory=dict)
     events: list[EventSpec] = Field(default_factory=list)
 

@@ -24,6 +24,7 @@ class Params:
     household_moves: float = 0.08  # households moving address in the window
     surname_change: float = 0.015  # children whose surname changes in the window
     double_surname: float = 0.05  # children with a hyphenated or double surname
+    surname_tail: float = 0.5  # households of the tail pools with a rare surname (names.yaml surname_tail_*)
 
     # Household adversity (ACE proxies): probability at the least and most deprived areas.
     domestic_abuse: tuple[float, float] = (0.04, 0.16)

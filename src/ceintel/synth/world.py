@@ -40,6 +40,8 @@ class Names:
     ward_words: list[str]
     ward_suffixes: list[str]
     nicknames: dict[str, list[str]]
+    surname_tail: dict[str, list[str]] = field(default_factory=dict)
+    """pool -> rare surnames, drawn as often as the common ones together (see SynthParams.surname_tail)"""
 
     @classmethod
     def load(cls) -> Names:
@@ -50,8 +52,16 @@ class Names:
             if line.strip():
                 formal, nick = (p.strip() for p in line.split(",", 1))
                 nicknames.setdefault(formal, []).append(nick)
+        tail = [a + b.lower() for a in data["surname_tail_prefixes"] for b in data["surname_tail_suffixes"]]
         return cls(data["pools"], data["pool_weights"], data["streets"], data["ward_words"],
-                   data["ward_suffixes"], nicknames)
+                   data["ward_suffixes"], nicknames, {pool: tail for pool in data["surname_tail_pools"]})
+
+    def surname(self, rng: random.Random, pool: str, tail_share: float) -> str:
+        """A surname of the pool: a rare one from the long tail with probability ``tail_share``."""
+        tail = self.surname_tail.get(pool)
+        if tail and rng.random() < tail_share:
+            return rng.choice(tail)
+        return rng.choice(self.pools[pool]["surname"])
 
 
 @dataclass
@@ -72,6 +82,8 @@ class Household:
     risk: float  # relative need for help: drives how often services meet the family
     aces: set[str]
     deprivation: float
+    first_names: set[str] = field(default_factory=set)
+    """given names of its children: parents do not give two children one name"""
 
 
 @dataclass(eq=False)
@@ -306,8 +318,8 @@ class PeopleFactory:
         weights = dict(self.names.pool_weights)
         weights["white_british"] *= 1.0 - 0.4 * dep  # more diverse in the denser, more deprived areas
         pool = _pick(rng, weights)
-        surname = rng.choice(self.names.pools[pool]["surname"])
         p = self.params
+        surname = self.names.surname(rng, pool, p.surname_tail)
         aces = {ace for ace, pair in (
             ("domestic_abuse", p.domestic_abuse), ("household_mental_illness", p.parental_mental_health),
             ("household_substance_misuse", p.parental_substance_misuse),
@@ -328,17 +340,22 @@ class PeopleFactory:
         pool = self.names.pools[hh.pool]
         dfe = _pick(rng, pool["dfe"])
         first = self._given(rng, hh.pool, sex)
+        for _ in range(20):
+            if first not in hh.first_names:
+                break
+            first = self._given(rng, hh.pool, sex)
+        hh.first_names.add(first)
         middle = self._given(rng, hh.pool, sex) if rng.random() < 0.55 else None
         last = hh.surname
         if rng.random() < p.double_surname:
-            other = rng.choice(self.names.pools[hh.pool]["surname"])
+            other = self.names.surname(rng, hh.pool, p.surname_tail)
             if other != last:
                 last = f"{last}-{other}" if rng.random() < 0.7 else f"{last} {other}"
         child = Person(self._pid(), "child", first, middle, last, sex, dob, dfe, ONS_OF_POOL[hh.pool], hh,
                        hh.addresses)
         if rng.random() < p.surname_change:
             child.surname_changes.append((between(rng, p.window_start, p.window_end),
-                                          rng.choice(self.names.pools[hh.pool]["surname"])))
+                                          self.names.surname(rng, hh.pool, p.surname_tail)))
         r = rng.random()
         boost = 1.3 if sex == "M" else 0.7
         if r < p.ehcp * boost:
@@ -355,7 +372,7 @@ class PeopleFactory:
         dob = self.params.window_start - dt.timedelta(days=age * 365 + rng.randint(0, 364))
         addresses = [self._address(rng, lsoa, self.params.window_start - 3650 * DAY)]
         return Person(self._pid(), "adult", self._given(rng, pool, sex),
-                      None, rng.choice(self.names.pools[pool]["surname"]), sex, dob,
+                      None, self.names.surname(rng, pool, self.params.surname_tail), sex, dob,
                       _pick(rng, self.names.pools[pool]["dfe"]), ONS_OF_POOL[pool], None, addresses)
 
     def nhs_number(self, person: Person) -> str:

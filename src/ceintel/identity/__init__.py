@@ -1,0 +1,1 @@
+"""The identity step: agency records linked into people, under stable keyed pseudonyms."""

@@ -1,0 +1,168 @@
+"""Clerical review: an analyst confirms or rejects the pairs the model is unsure of.
+
+Every link run keeps the pairs whose match probability falls in the review
+band in ``identity/review_pairs.parquet``, each described by how its fields
+compare (levels, not values), so an analyst can decide from the pattern
+without seeing who the child is; ``--show-identifiers`` is for the analyst
+who holds the agencies' permission to look.
+
+Decisions are appended to ``identity/decisions.csv`` and applied on every
+later run: "same" joins the two records whatever their score, "different"
+keeps them apart whatever else links them. A later decision on the same
+pair replaces an earlier one; nothing is ever deleted, so the file is also
+the audit trail of who decided what and when.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import getpass
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ceintel.errors import CeintelError
+from ceintel.safe_csv import neutralise
+
+REVIEW_BAND = (0.3, 0.97)
+"""Pairs scored in this band are offered for review; above it they link, below it they do not."""
+
+DECISIONS_FILE = "decisions.csv"
+PAIRS_FILE = "review_pairs.parquet"
+DECISION_COLUMNS = ["decided_at", "pair_id", "record_a", "record_b", "decision", "analyst", "note"]
+DECISIONS = ("same", "different")
+
+
+@dataclass(frozen=True)
+class Decision:
+    pair_id: str
+    record_a: str
+    record_b: str
+    decision: str
+    analyst: str
+    note: str
+    decided_at: str
+
+
+def pair_id(record_a: str, record_b: str) -> str:
+    """A short, stable name for a pair of records, the same whichever way round they are given."""
+    a, b = sorted((record_a, record_b))
+    return "R" + hashlib.sha256(f"{a}\x1f{b}".encode()).hexdigest()[:10]
+
+
+def load_decisions(identity: Path) -> dict[str, Decision]:
+    """The latest decision for every pair (pair_id -> Decision)."""
+    path = identity / DECISIONS_FILE
+    if not path.exists():
+        return {}
+    out: dict[str, Decision] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in DECISION_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CeintelError(f"{path}: row 1: the header lacks {', '.join(missing)}; "
+                               f"it must be {','.join(DECISION_COLUMNS)}")
+        for i, row in enumerate(reader, start=2):
+            if row["decision"] not in DECISIONS:
+                raise CeintelError(f"{path}: row {i}: field decision: '{row['decision']}' is not one of "
+                                   f"{', '.join(DECISIONS)}")
+            out[row["pair_id"]] = Decision(**{c: row[c] for c in DECISION_COLUMNS})
+    return out
+
+
+def decided_pairs(decisions: dict[str, Decision]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(same, different) record pairs, for the clustering."""
+    same = [(d.record_a, d.record_b) for d in decisions.values() if d.decision == "same"]
+    different = [(d.record_a, d.record_b) for d in decisions.values() if d.decision == "different"]
+    return same, different
+
+
+def record_decision(identity: Path, pair: str, decision: str, note: str = "",
+                    analyst: str | None = None) -> Decision:
+    """Append an analyst's decision on a pair offered for review."""
+    if decision not in DECISIONS:
+        raise CeintelError(f"decision must be one of {', '.join(DECISIONS)}, not '{decision}'")
+    pairs = identity / PAIRS_FILE
+    if not pairs.exists():
+        raise CeintelError(f"{pairs} does not exist: run ceintel link first")
+    con = duckdb.connect()
+    try:
+        row = con.execute(f"SELECT record_l, record_r FROM read_parquet('{pairs}') WHERE pair_id = ?",
+                          [pair]).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        raise CeintelError(f"no pair {pair} is waiting for review; see: ceintel review list")
+    made = Decision(pair, row[0], row[1], decision, analyst or getpass.getuser(), note,
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    path = identity / DECISIONS_FILE
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        if new:
+            writer.writerow(DECISION_COLUMNS)
+        writer.writerow([neutralise(getattr(made, c)) for c in DECISION_COLUMNS])
+    return made
+
+
+def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, comparisons: list[tuple[str, list[str]]],
+                       decisions: dict[str, Decision], band: tuple[float, float] = REVIEW_BAND,
+                       records: str = "id_records", pairs: str = "id_pairs") -> int:
+    """Keep the undecided pairs in the band, most uncertain first; returns how many."""
+    levels = []
+    for name, labels in comparisons:
+        # Splink's gamma counts from the least similar level (0) up; -1 is "not recorded"
+        cases = " ".join(f"WHEN {len(labels) - 1 - i} THEN '{lab}'" for i, lab in enumerate(labels))
+        levels.append(f"CASE p.gamma_{name} WHEN -1 THEN 'not recorded' {cases} END AS {name}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE id_review AS
+        SELECT l.record AS record_l, r.record AS record_r, l.uid AS uid_l, r.uid AS uid_r,
+               p.match_probability, p.match_weight, {', '.join(levels)}
+        FROM {pairs} p JOIN {records} l ON l.uid = p.uid_l JOIN {records} r ON r.uid = p.uid_r
+        WHERE p.match_probability >= {band[0]} AND p.match_probability < {band[1]} AND l.record <> r.record
+        QUALIFY row_number() OVER (PARTITION BY least(l.record, r.record), greatest(l.record, r.record)
+                                   ORDER BY abs(p.match_probability - 0.5)) = 1""")
+    rows = con.execute("SELECT record_l, record_r FROM id_review").fetchall()
+    ids = [pair_id(a, b) for a, b in rows]
+    con.execute("CREATE OR REPLACE TEMP TABLE id_review_ids (record_l VARCHAR, record_r VARCHAR, pair_id VARCHAR)")
+    con.executemany("INSERT INTO id_review_ids VALUES (?, ?, ?)", [(a, b, i) for (a, b), i in zip(rows, ids,
+                                                                                               strict=True)])
+    decided = sorted(decisions)
+    target = identity / PAIRS_FILE
+    tmp = target.with_name(target.name + ".writing")
+    con.execute(f"""COPY (SELECT i.pair_id, v.* FROM id_review v JOIN id_review_ids i USING (record_l, record_r)
+                          WHERE i.pair_id NOT IN (SELECT unnest(?::VARCHAR[]))
+                          ORDER BY abs(v.match_probability - 0.5), i.pair_id)
+                    TO '{tmp}' (FORMAT parquet)""", [decided])
+    tmp.replace(target)
+    con.execute("DROP TABLE id_review")
+    con.execute("DROP TABLE id_review_ids")
+    return con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
+
+
+def list_pairs(identity: Path, limit: int = 20, show_identifiers: bool = False) -> list[dict]:
+    """The pairs waiting for review, most uncertain first (identifiers only on request)."""
+    pairs = identity / PAIRS_FILE
+    if not pairs.exists():
+        raise CeintelError(f"{pairs} does not exist: run ceintel link first")
+    con = duckdb.connect()
+    try:
+        rel = con.execute(f"SELECT * FROM read_parquet('{pairs}') LIMIT {int(limit)}")
+        names = [d[0] for d in rel.description]
+        rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
+        if show_identifiers and rows:
+            staging = identity / "staging"
+            con.execute(f"CREATE TEMP TABLE ids AS SELECT source_id || ':' || record_key AS record, first_name, "
+                        f"last_name, date_of_birth, postcode, nhs_number, upn, source_file, source_rows "
+                        f"FROM read_parquet('{staging}/*.parquet', union_by_name = true)")
+            for row in rows:
+                for side in ("l", "r"):
+                    found = con.execute("SELECT * EXCLUDE (record) FROM ids WHERE record = ? LIMIT 1",
+                                        [row[f"record_{side}"]]).fetchone()
+                    row[f"identifiers_{side}"] = found
+    finally:
+        con.close()
+    return rows
