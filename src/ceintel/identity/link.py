@@ -41,10 +41,10 @@ class Level:
     u: float
     tf_column: str | None = None
 
-    def as_splink(self) -> dict:
+    def as_splink(self, term_frequencies: bool = True) -> dict:
         level = {"sql_condition": self.sql, "label_for_charts": self.label,
                  "m_probability": self.m, "u_probability": self.u}
-        if self.tf_column:
+        if self.tf_column and term_frequencies:
             level |= {"tf_adjustment_column": self.tf_column, "tf_adjustment_weight": 1.0,
                       "tf_minimum_u_value": 0.001}
         return level
@@ -59,11 +59,11 @@ class Comparison:
     null_sql: str
     levels: tuple[Level, ...]
 
-    def as_splink(self) -> dict:
+    def as_splink(self, term_frequencies: bool = True) -> dict:
         null = {"sql_condition": self.null_sql, "label_for_charts": "not recorded", "is_null_level": True}
         other = {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": self.levels[-1].m,
                  "u_probability": self.levels[-1].u}
-        levels = [lvl.as_splink() for lvl in self.levels[:-1]]
+        levels = [lvl.as_splink(term_frequencies) for lvl in self.levels[:-1]]
         return {"output_column_name": self.name, "comparison_description": self.description,
                 "comparison_levels": [null, *levels, other]}
 
@@ -194,12 +194,18 @@ class Training:
     messages: list[str] = field(default_factory=list)
 
 
-def settings() -> dict:
-    """The Splink settings: dedupe one table of every source's records (within and across sources)."""
+def settings(term_frequencies: bool = True) -> dict:
+    """The Splink settings: dedupe one table of every source's records (within and across sources).
+
+    Term-frequency adjustment (a shared rare name says more than a shared
+    common one) needs enough records for frequencies to mean anything; in a
+    file of a few dozen children every name looks common, so small inputs go
+    without it.
+    """
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "uid",
-        "comparisons": [c.as_splink() for c in COMPARISONS],
+        "comparisons": [c.as_splink(term_frequencies) for c in COMPARISONS],
         "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES],
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": False,
@@ -207,17 +213,18 @@ def settings() -> dict:
     }
 
 
-def _linker(con: duckdb.DuckDBPyConnection, table: str, model: dict | None = None):
+def _linker(con: duckdb.DuckDBPyConnection, table: str, model: dict | None = None,
+            term_frequencies: bool = True):
     from splink import DuckDBAPI, Linker
 
     db = DuckDBAPI(connection=con)
     sdf = db.register(table)
-    return Linker(sdf, model or settings())
+    return Linker(sdf, model or settings(term_frequencies))
 
 
 MIN_RECORDS_TO_TRAIN = 2_000
-EM_MAX_PAIRS = 2_000_000
-U_MAX_PAIRS = 1_000_000
+EM_MAX_PAIRS = 500_000
+U_MAX_PAIRS = 400_000
 SEED = 20_261_201
 
 
@@ -225,10 +232,11 @@ def train(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dict, Training]:
     """Fit the model on ``table`` (columns :data:`MODEL_COLUMNS`); returns Splink's model JSON."""
     report = Training()
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    linker = _linker(con, table)
+    linker = _linker(con, table, term_frequencies=rows >= MIN_RECORDS_TO_TRAIN)
     if rows < MIN_RECORDS_TO_TRAIN:
         report.kept_prior = [c.name for c in COMPARISONS]
-        report.messages.append(f"{rows:,} records: too few to train, the priors are used")
+        report.messages.append(f"{rows:,} records: too few to train or to weigh names by their frequency; "
+                               f"the priors are used")
         return linker.misc.save_model_to_json(), report
     linker.training.estimate_probability_two_random_records_match(
         [*DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL)
