@@ -317,13 +317,17 @@ def review_list(
     if not rows:
         console.print("No pairs wait for review.")
         return
+    console.print("p is the match probability; — means a field is not recorded on one side.")
     table = Table(title="Pairs waiting for review (decide with: ceintel review decide PAIR same|different)",
                   box=box.SIMPLE)
     names = [c.name for c in model.COMPARISONS]
-    for col in ("pair", "probability", *names):
+    table.add_column("pair", no_wrap=True, min_width=11)
+    table.add_column("p", no_wrap=True)
+    for col in names:
         table.add_column(col.replace("_", " "))
     for r in rows:
-        table.add_row(r["pair_id"], f"{r['match_probability']:.2f}", *[str(r[n]) for n in names])
+        levels = ["—" if r[n] == "not recorded" else str(r[n]) for n in names]
+        table.add_row(r["pair_id"], f"{r['match_probability']:.2f}", *levels)
         if show_identifiers:
             for side in ("l", "r"):
                 table.add_row("", "", *[str(v) for v in (r.get(f"identifiers_{side}") or ())][:len(names)])

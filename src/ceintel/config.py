@@ -78,6 +78,22 @@ class Geography(_Strict):
     population: str = Field(default="geography/population.csv", description="children by small area, age and sex")
 
 
+class Identity(_Strict):
+    """How sure the identity step must be (see docs/identity.md)."""
+
+    match_probability: float = Field(default=0.8, gt=0, lt=1,
+                                     description="pairs scored at or above this are the same person")
+    review_band: tuple[float, float] = Field(default=(0.3, 0.97),
+                                             description="pairs scored in [low, high) are offered for review")
+
+    @model_validator(mode="after")
+    def _band_in_order(self) -> Identity:
+        low, high = self.review_band
+        if not 0 <= low < high <= 1:
+            raise ValueError(f"review_band must be two probabilities, low before high; found {low}, {high}")
+        return self
+
+
 class Partnership(_Strict):
     name: str = Field(min_length=1)
     areas: list[Area] = Field(min_length=1, description="local authority areas the partnership covers")
@@ -85,6 +101,7 @@ class Partnership(_Strict):
     disclosure: Disclosure = Field(default_factory=Disclosure)
     roles: dict[RoleName, RoleRule] = Field(default_factory=_default_roles)
     geography: Geography = Field(default_factory=Geography)
+    identity: Identity = Field(default_factory=Identity)
 
     @field_validator("areas")
     @classmethod

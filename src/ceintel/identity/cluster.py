@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-MATCH_PROBABILITY = 0.9
-"""Pairs at or above this probability join two records into one person."""
+MATCH_PROBABILITY = 0.8
+"""Default: pairs at or above this probability join two records (partnership.yaml: identity.match_probability)."""
 
 TWIN_LIKE = "twin-like (same birth date and surname, different first name)"
 

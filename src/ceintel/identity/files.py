@@ -91,7 +91,7 @@ def read_person_file(path: Path, problems: list[dict]) -> list[dict]:
         rows.append({"source_id": source, "record_key": value["record_id"], "agency_record_id": value["record_id"],
                      "record_id_scheme": None, "first_name": value["first_name"], "last_name": value["last_name"],
                      "date_of_birth": date, "postcode": value.get("postcode"), "nhs_number": value.get("nhs_number"),
-                     "upn": None, "address": value.get("address"), "sex": value.get("sex")})
+                     "upn": None, "address": value.get("address"), "sex": value.get("sex"), "events": None})
     return rows
 
 
@@ -108,7 +108,8 @@ def link_files(paths: list[Path], out: Path, truth: Path | None = None) -> Files
         raise CeintelError("the input files hold no records")
     con = duck.connect()
     try:
-        schema = pa.schema([(c, pa.date32() if c == "date_of_birth" else pa.string()) for c in INPUT_COLUMNS])
+        types = {"date_of_birth": pa.date32(), "events": pa.list_(pa.string())}
+        schema = pa.schema([(c, types.get(c, pa.string())) for c in INPUT_COLUMNS])
         table = pa.Table.from_pylist(rows, schema=schema)
         con.register("input_rows", table)
         con.execute("CREATE TABLE id_input AS SELECT DISTINCT * FROM input_rows")

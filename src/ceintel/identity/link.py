@@ -26,6 +26,7 @@ import logging
 from dataclasses import dataclass, field
 
 import duckdb
+from splink import block_on
 
 # Splink logs every step at INFO; the command line draws its own progress.
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -151,7 +152,16 @@ UPN = Comparison(
     ),
 )
 
-COMPARISONS: tuple[Comparison, ...] = (FIRST_NAME, LAST_NAME, DATE_OF_BIRTH, POSTCODE, SEX, NHS_NUMBER, UPN)
+EVENTS = Comparison(
+    "events", "Events: the same kind of event recorded on the same day by both sources", _null("events"),
+    (
+        Level("same event on the same day", "list_has_any(events_l, events_r)", 0.3, 0.00002),
+        Level("different", ELSE, 0.7, 0.99998),
+    ),
+)
+
+COMPARISONS: tuple[Comparison, ...] = (FIRST_NAME, LAST_NAME, DATE_OF_BIRTH, POSTCODE, SEX, NHS_NUMBER, UPN,
+                                       EVENTS)
 
 BLOCKING_RULES: tuple[str, ...] = (
     "l.nhs_number = r.nhs_number",
@@ -168,6 +178,11 @@ BLOCKING_RULES: tuple[str, ...] = (
 )
 """Pairs are scored when any rule holds (Splink drops the pairs earlier rules already made)."""
 
+EXPLODED_BLOCKS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("dob", "events"), "events"),
+)
+"""Rules on one element of a list: same birth date and one event in common (an equi-join once exploded)."""
+
 DETERMINISTIC_RULES: tuple[str, ...] = (
     "l.nhs_number = r.nhs_number",
     "l.upn = r.upn",
@@ -181,7 +196,7 @@ TRAINING_BLOCKS: tuple[str, ...] = (
 )
 MODEL_COLUMNS = ("uid", "source_id", "first_name", "first_formal", "last_name", "last_parts", "dob", "dob_text",
                  "postcode", "pc_sector", "pc_district", "sex", "nhs_number", "upn", "first_initial",
-                 "last_prefix")
+                 "last_prefix", "events")
 
 
 @dataclass
@@ -206,7 +221,8 @@ def settings(term_frequencies: bool = True) -> dict:
         "link_type": "dedupe_only",
         "unique_id_column_name": "uid",
         "comparisons": [c.as_splink(term_frequencies) for c in COMPARISONS],
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES],
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES]
+        + [block_on(*cols, arrays_to_explode=[array]) for cols, array in EXPLODED_BLOCKS],
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": False,
         "probability_two_random_records_match": 0.00005,
@@ -219,7 +235,7 @@ def _linker(con: duckdb.DuckDBPyConnection, table: str, model: dict | None = Non
 
     db = DuckDBAPI(connection=con)
     sdf = db.register(table)
-    return Linker(sdf, model or settings(term_frequencies))
+    return Linker(sdf, model or settings(term_frequencies), log_level=logging.WARNING)
 
 
 MIN_RECORDS_TO_TRAIN = 2_000
@@ -272,14 +288,16 @@ def _guard(model: dict, report: Training, prior: dict[tuple[str, str], float]) -
 
     A zero m makes a level veto a match on its own, a zero u makes it force
     one; neither is true of any field agencies type by hand. A comparison whose
-    exact level came out less likely between one person's records than a
-    weaker level is implausible, so it keeps the prior m values.
+    closest level came out as no evidence of a match, or as no stronger
+    evidence than disagreeing, is implausible, so it keeps the prior m values.
     """
     for comp in model["comparisons"]:
         name = comp["output_column_name"]
         levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
         ms = [lvl.get("m_probability") for lvl in levels]
-        implausible = any(m is None for m in ms) or ms[0] < max(ms[1:], default=0)
+        us = [lvl.get("u_probability") or U_FLOOR for lvl in levels]
+        weights = [m / u if m else 0.0 for m, u in zip(ms, us, strict=True)] if None not in ms else []
+        implausible = not weights or weights[0] <= 1 or weights[0] <= weights[-1]
         if implausible:
             for lvl in levels:
                 lvl["m_probability"] = prior[(name, lvl["label_for_charts"])]

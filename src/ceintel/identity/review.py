@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from ceintel.errors import CeintelError
 from ceintel.safe_csv import neutralise
 
 REVIEW_BAND = (0.3, 0.97)
-"""Pairs scored in this band are offered for review; above it they link, below it they do not."""
+"""Default band of pairs offered for review (partnership.yaml: identity.review_band)."""
 
 DECISIONS_FILE = "decisions.csv"
 PAIRS_FILE = "review_pairs.parquet"
@@ -127,9 +128,10 @@ def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, compariso
                                    ORDER BY abs(p.match_probability - 0.5)) = 1""")
     rows = con.execute("SELECT record_l, record_r FROM id_review").fetchall()
     ids = [pair_id(a, b) for a, b in rows]
-    con.execute("CREATE OR REPLACE TEMP TABLE id_review_ids (record_l VARCHAR, record_r VARCHAR, pair_id VARCHAR)")
-    con.executemany("INSERT INTO id_review_ids VALUES (?, ?, ?)", [(a, b, i) for (a, b), i in zip(rows, ids,
-                                                                                               strict=True)])
+    con.register("review_ids", pa.table({"record_l": [a for a, _ in rows], "record_r": [b for _, b in rows],
+                                         "pair_id": ids}))
+    con.execute("CREATE OR REPLACE TEMP TABLE id_review_ids AS SELECT * FROM review_ids")
+    con.unregister("review_ids")
     decided = sorted(decisions)
     target = identity / PAIRS_FILE
     tmp = target.with_name(target.name + ".writing")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from ceintel import duck
 from ceintel.errors import CeintelError
@@ -56,6 +57,7 @@ class Linked:
 
 
 def link_table(con: duckdb.DuckDBPyConnection, *, same=(), different=(),
+               threshold: float = clustering.MATCH_PROBABILITY,
                step: Callable[[str], None] = lambda s: None) -> Linked:
     """Link the records of table ``id_input`` (columns :data:`INPUT_COLUMNS`) into people."""
     timings: dict[str, float] = {}
@@ -76,7 +78,7 @@ def link_table(con: duckdb.DuckDBPyConnection, *, same=(), different=(),
     done("train the model")
     pairs = link.predict(con, "id_model", model)
     done("score pairs")
-    outcome = clustering.cluster(con, same=same, different=different)
+    outcome = clustering.cluster(con, same=same, different=different, threshold=threshold)
     done("form people")
     return Linked(outcome.person_of, model, training, outcome, len(outcome.person_of), spellings, pairs, timings)
 
@@ -96,6 +98,10 @@ class LinkRun:
     timings: dict[str, float]
 
 
+REPORTING_DATE_SHARE = 0.002
+"""An event type and day shared by more than this share of all events is a reporting date, not evidence."""
+
+
 def read_staging(con: duckdb.DuckDBPyConnection, ws: Workspace) -> int:
     """Load every source's identifiers into ``id_input``; a column a source lacks is NULL."""
     files = sorted(ws.identity_staging.glob("*.parquet"))
@@ -103,9 +109,24 @@ def read_staging(con: duckdb.DuckDBPyConnection, ws: Workspace) -> int:
         raise CeintelError(f"{ws.identity_staging} holds no identifiers; run: ceintel ingest {ws.root}")
     con.execute(f"CREATE OR REPLACE TABLE id_staging AS SELECT * FROM read_parquet({[str(f) for f in files]!r}, "
                 f"union_by_name = true)")
+    events = sorted(str(p) for p in ws.staging.glob("*/event.parquet"))
+    con.execute("CREATE OR REPLACE TEMP TABLE id_events (source_id VARCHAR, record_key VARCHAR, events VARCHAR[])")
+    if events:
+        # A day on which a large share of records has the same event is a reporting date (the
+        # school year of a persistent-absence return), not an event: it says nothing of identity.
+        con.execute(f"""INSERT INTO id_events
+                        WITH e AS (SELECT DISTINCT source_id, record_id, event_type || '@' || start_date::VARCHAR
+                                     AS event FROM read_parquet({events!r}, union_by_name = true)
+                                   WHERE start_date IS NOT NULL),
+                             common AS (SELECT event FROM e GROUP BY event
+                                        HAVING count(*) > {REPORTING_DATE_SHARE} * (SELECT count(*) FROM e))
+                        SELECT source_id, record_id, list(event ORDER BY event) FROM e
+                        WHERE event NOT IN (SELECT event FROM common) GROUP BY ALL""")
     have = {r[0] for r in con.execute("DESCRIBE id_staging").fetchall()}
-    cols = [c if c in have else f"NULL::VARCHAR AS {c}" for c in INPUT_COLUMNS]
-    con.execute(f"CREATE OR REPLACE TABLE id_input AS SELECT {', '.join(cols)} FROM id_staging")
+    cols = [f"s.{c}" if c in have else f"NULL::VARCHAR AS {c}" for c in INPUT_COLUMNS if c != "events"]
+    con.execute(f"""CREATE OR REPLACE TABLE id_input AS SELECT {', '.join(cols)}, e.events
+                    FROM id_staging s LEFT JOIN id_events e USING (source_id, record_key)""")
+    con.execute("DROP TABLE id_events")
     return con.execute("SELECT count(*) FROM id_input").fetchone()[0]
 
 
@@ -124,9 +145,11 @@ def link_workspace(ws: Workspace, *, truth: Path | None = None, cohort: Path | N
     try:
         read_staging(con, ws)
         step("read identifiers")
+        settings = ws.config().identity
         decisions = review.load_decisions(ws.identity)
         same, different = review.decided_pairs(decisions)
-        linked = link_table(con, same=same, different=different, step=step)
+        linked = link_table(con, same=same, different=different, threshold=settings.match_probability,
+                            step=step)
         clock = time.perf_counter()
         state = load_state(ws.identity)
         run_date = (today or dt.date.today()).isoformat()
@@ -134,21 +157,24 @@ def link_workspace(ws: Workspace, *, truth: Path | None = None, cohort: Path | N
         save_state(ws.identity, state, changes, run_date)
         (ws.identity / "model.json").write_text(json.dumps(linked.model, indent=1))
         people = {r: state.assignment[r] for r in linked.person_of}
-        con.execute("CREATE OR REPLACE TABLE id_people (record VARCHAR, source_id VARCHAR, person_id VARCHAR)")
-        con.executemany("INSERT INTO id_people VALUES (?, ?, ?)",
-                        [(r, r.split(":", 1)[0], p) for r, p in people.items()])
+        records = list(people)
+        con.register("people_rows", pa.table({"record": records,
+                                              "source_id": [r.split(":", 1)[0] for r in records],
+                                              "person_id": [people[r] for r in records]}))
+        con.execute("CREATE OR REPLACE TABLE id_people AS SELECT * FROM people_rows")
+        con.unregister("people_rows")
         linked.timings["keep pseudonyms stable"] = round(time.perf_counter() - clock, 2)
         step("keep pseudonyms stable")
         clock = time.perf_counter()
         comparisons = [(c.name, [lvl.label for lvl in c.levels]) for c in link.COMPARISONS]
-        waiting = review.write_review_pairs(con, ws.identity, comparisons, decisions)
+        waiting = review.write_review_pairs(con, ws.identity, comparisons, decisions, settings.review_band)
         step("review pairs")
         scores = {}
         if truth is not None:
             truth_of = workspace_truth(con, truth)
             scores = evaluate(people, truth_of, cohort_people(cohort) if cohort else None)
         report = linkage_report(con, linked.model, linked.training, linked.outcome, scores or None,
-                                linked.timings, review.REVIEW_BAND)
+                                linked.timings, settings.review_band)
         reports = write_report(report, ws.reports)
         linked.timings["review and report"] = round(time.perf_counter() - clock, 2)
         step("report")

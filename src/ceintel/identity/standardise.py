@@ -24,6 +24,7 @@ The result, ``id_records``, never leaves the identity step.
     sex             M or F (anything else is not known: NULL)
     nhs_number      10 digits passing the modulus 11 check, not a placeholder
     upn             upper case, passing its check letter
+    events          event type and date the source recorded ("contact@2026-03-02")
     linkable        has enough to compare probabilistically
 """
 
@@ -39,8 +40,12 @@ from ceintel.ingest.geography import normalise_postcode_sql
 from ceintel.ingest.sql import nhs_valid_sql, upn_valid_sql
 
 INPUT_COLUMNS = ("source_id", "record_key", "agency_record_id", "record_id_scheme", "first_name", "last_name",
-                 "date_of_birth", "postcode", "nhs_number", "upn", "address", "sex")
-"""What the identity step reads: the identity staging written by ingest, or a plain person file."""
+                 "date_of_birth", "postcode", "nhs_number", "upn", "address", "sex", "events")
+"""What the identity step reads: the identity staging written by ingest, or a plain person file.
+
+``events`` lists what the record's source recorded and when ("contact@2026-03-02"): two
+records of one birth date with the same event on the same day are very likely one child,
+which links records that carry no name (Annex A lists, SSDA903) to those that do."""
 
 # Letters that strip_accents leaves alone, written as English keyboards write them.
 _TRANSLITERATE = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ł", "l"), ("ø", "o"), ("đ", "d"), ("ð", "d"),
@@ -70,9 +75,17 @@ def fold(name: str) -> str:
     return " ".join(s.split())
 
 
+NOT_A_NAME = r'[0-9=@+()"<>/\\]'
+"""A value holding any of these is a note or a formula typed in a name field ("+44 see notes"), not a name."""
+
+
 def name_sql(expr: str) -> str:
-    """SQL folding a name: lower case, accents and apostrophes removed, other punctuation a space."""
-    s = f"lower({expr})"
+    """SQL folding a name: lower case, accents and apostrophes removed, other punctuation a space.
+
+    A value that cannot be a name (see :data:`NOT_A_NAME`) is treated as not recorded, so that
+    "=HYPERLINK(...)" in two children's forename fields does not count as a shared first name.
+    """
+    s = f"lower(CASE WHEN NOT regexp_matches({expr}, '{NOT_A_NAME}') THEN {expr} END)"
     for a, b in _TRANSLITERATE:
         s = f"replace({s}, '{a}', '{b}')"
     s = f"strip_accents({s})"
@@ -106,11 +119,12 @@ def standardise(con: duckdb.DuckDBPyConnection, source: str = "id_input", target
                  AS nhs_number,
                CASE WHEN {upn_valid_sql(upn)} THEN {upn} END AS upn,
                CASE upper(trim(sex)) WHEN 'M' THEN 'M' WHEN 'F' THEN 'F' WHEN 'MALE' THEN 'M'
-                    WHEN 'FEMALE' THEN 'F' END AS sex
+                    WHEN 'FEMALE' THEN 'F' END AS sex,
+               CASE WHEN len(events) > 0 THEN events END AS events
         FROM {source}""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {target} AS
-        SELECT row_number() OVER (ORDER BY record, given, family, dob, pc, nhs_number, upn, sex) AS uid,
+        SELECT row_number() OVER (ORDER BY record, given, family, dob, pc, nhs_number, upn, sex, events) AS uid,
                f.record, f.source_id, f.record_key, f.scheme_key,
                split_part(f.given, ' ', 1) AS first_name,
                string_split(f.given, ' ') AS first_names,
@@ -120,7 +134,7 @@ def standardise(con: duckdb.DuckDBPyConnection, source: str = "id_input", target
                f.dob, strftime(f.dob, '%Y%m%d') AS dob_text,
                CASE WHEN regexp_full_match(f.pc, '[A-Z]{{1,2}}[0-9][0-9A-Z]?[0-9][A-Z]{{2}}') THEN f.pc END
                  AS postcode,
-               f.nhs_number, f.upn, f.sex
+               f.nhs_number, f.upn, f.sex, f.events
         FROM id_folded f LEFT JOIN id_formal n ON n.name = split_part(f.given, ' ', 1)""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {target} AS
@@ -128,7 +142,7 @@ def standardise(con: duckdb.DuckDBPyConnection, source: str = "id_input", target
                CASE WHEN postcode IS NOT NULL THEN left(postcode, length(postcode) - 3) END AS pc_district,
                left(first_name, 1) AS first_initial, left(last_name, 3) AS last_prefix,
                (first_name IS NOT NULL AND last_name IS NOT NULL) OR nhs_number IS NOT NULL OR upn IS NOT NULL
-                 AS linkable
+                 OR (dob IS NOT NULL AND events IS NOT NULL) AS linkable
         FROM {target}""")
     for t in ("id_nicknames", "id_formal", "id_folded"):
         con.execute(f"DROP TABLE {t}")
