@@ -58,7 +58,8 @@ def test_unusable_values_are_listed_with_file_row_and_field_and_the_rest_is_link
     a.write_text("record_id,first_name,last_name,dob,postcode\n"
                  "S1,Amelia,Vexworth,2014-03-02,QA1 2BC\n"
                  "S2,Noah,Brackley,02/03/2014,QA1 2BD\n"
-                 ",Lost,Row,2014-01-01,\n", encoding="utf-8")
+                 ",Lost,Row,2014-01-01,\n"
+                 "S2,Noah,Brackley,2014-03-02,QA1 2BD\n", encoding="utf-8")
     b = tmp_path / "clinic.csv"
     b.write_text("record_id,first_name,last_name,dob,sex,nhs_number\n"
                  "C9,AMELIA,VEXWORTH,2014-03-02,F,\n", encoding="cp1252")
@@ -69,7 +70,8 @@ def test_unusable_values_are_listed_with_file_row_and_field_and_the_rest_is_link
     assert rows[("school", "S1")] == rows[("clinic", "C9")] != rows[("school", "S2")]
     problems = _rows(result.problems_file)
     assert {(p["file"], p["row"], p["field"]) for p in problems} == {("school.csv", "3", "dob"),
-                                                                    ("school.csv", "4", "record_id")}
+                                                                    ("school.csv", "4", "record_id"),
+                                                                    ("school.csv", "5", "record_id")}
 
 
 def test_a_missing_column_is_one_clear_error(tmp_path):

@@ -330,7 +330,8 @@ def review_list(
         table.add_row(r["pair_id"], f"{r['match_probability']:.2f}", *levels)
         if show_identifiers:
             for side in ("l", "r"):
-                table.add_row("", "", *[str(v) for v in (r.get(f"identifiers_{side}") or ())][:len(names)])
+                shown = r.get(f"identifiers_{side}") or {}
+                table.add_row("", side, *["" if shown.get(n) is None else str(shown[n]) for n in names])
     console.print(table)
 
 

@@ -17,9 +17,15 @@ share a surname and an address, twins a birth date too, and the model,
 which treats fields as independent, overrates that agreement (see
 ../shared/STACK.md: twin-like pairs were most false merges in child data).
 
-Some links are stronger than any score and are made first, unconditionally:
-the spellings of one agency record, records that share a person number in a
-shared numbering (``record_id_scheme``), and pairs an analyst confirmed.
+Some links are stronger than any score and are made first: the spellings
+of one agency record, records that share a person number in a shared
+numbering (``record_id_scheme``), and pairs an analyst confirmed. Only an
+analyst's "different" can keep such records apart.
+
+At region scale most people hold no conflicting evidence at all, so people
+are first formed as plain connected components (vectorised); only the
+components whose records disagree on hard evidence, or may hold twins, or
+hold an analyst's "different", are rebuilt link by link.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 MATCH_PROBABILITY = 0.8
 """Default: pairs at or above this probability join two records (partnership.yaml: identity.match_probability)."""
@@ -48,19 +56,19 @@ class Outcome:
 
 
 class _Groups:
-    """Union-find over records, each root carrying the hard evidence its records hold."""
+    """Union-find over the records of troubled components, each root carrying the evidence its records hold."""
 
-    def __init__(self, records: Iterable[str]):
-        self.parent: dict[str, str] = {r: r for r in records}
-        self.nhs: dict[str, set[str]] = {}
-        self.upn: dict[str, set[str]] = {}
-        self.dob: dict[str, set[dt.date]] = {}
-        self.apart: dict[str, set[str]] = {}
-        """root -> records that some member was said to be different from"""
-        self.decided: dict[str, set[str]] = {}
-        """root -> its members that appear in an analyst's "different" """
+    def __init__(self, evidence: dict[int, dict], apart: dict[int, set[int]]):
+        self.parent: dict[int, int] = {i: i for i in evidence}
+        self.nhs = {i: set(e["nhs"]) for i, e in evidence.items()}
+        self.upn = {i: set(e["upn"]) for i, e in evidence.items()}
+        self.dob = {i: set(e["dob"]) for i, e in evidence.items()}
+        self.names = {i: dict(e["names"]) for i, e in evidence.items()}
+        """root -> (date of birth, surname) -> the first names (with their formal names) held under it"""
+        self.members = {i: {i} for i in evidence}
+        self.apart = apart
 
-    def find(self, r: str) -> str:
+    def find(self, r: int) -> int:
         parent = self.parent
         root = r
         while parent[root] != root:
@@ -69,31 +77,39 @@ class _Groups:
             parent[r], r = root, parent[r]
         return root
 
-    def conflict(self, a: str, b: str) -> str | None:
-        """Why roots ``a`` and ``b`` may not be one person, or None."""
+    def conflict(self, a: str | int, b: int, forced: bool = False) -> str | None:
+        """Why roots ``a`` and ``b`` may not be one person, or None (forced links heed analysts only)."""
+        small, large = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
+        if any(self.apart.get(m, set()) & self.members[large] for m in self.members[small]):
+            return ANALYST
+        if forced:
+            return None
         for name, sets in (("two NHS numbers", self.nhs), ("two pupil numbers", self.upn)):
-            x, y = sets.get(a), sets.get(b)
-            if x and y and x != y and len(x | y) > max(len(x), len(y)):
+            x, y = sets[a], sets[b]
+            if x and y and len(x | y) > max(len(x), len(y)):
                 return name
-        x, y = self.dob.get(a), self.dob.get(b)
-        if x and y and not all(any(dates_compatible(p, q) for q in y) for p in x):
+        x, y = self.dob[a], self.dob[b]
+        if x and y and x != y and not all(any(dates_compatible(p, q) for q in y) for p in x):
             return "dates of birth no keying slip explains"
-        if (self.apart.get(a, set()) & self.decided.get(b, set())
-                or self.apart.get(b, set()) & self.decided.get(a, set())):
-            return "an analyst said different"
+        x, y = self.names[a], self.names[b]
+        for key in x.keys() & y.keys():
+            if not any(names_compatible(p, q) for p in x[key] for q in y[key]):
+                return TWIN_LIKE
         return None
 
-    def union(self, a: str, b: str) -> str:
-        if a == b:
-            return a
-        # keep the smaller record as the root, so labels do not depend on input order
+    def union(self, a: int, b: int) -> int:
         if b < a:
             a, b = b, a
         self.parent[b] = a
-        for sets in (self.nhs, self.upn, self.dob, self.apart, self.decided):
-            if b in sets:
-                sets.setdefault(a, set()).update(sets.pop(b))
+        for sets in (self.nhs, self.upn, self.dob, self.members):
+            sets[a] |= sets.pop(b)
+        names = self.names.pop(b)
+        for key, held in names.items():
+            self.names[a].setdefault(key, set()).update(held)
         return a
+
+
+ANALYST = "an analyst said different"
 
 
 def dates_compatible(a: dt.date, b: dt.date) -> bool:
@@ -106,58 +122,139 @@ def dates_compatible(a: dt.date, b: dt.date) -> bool:
                               and x[diff[1]] == y[diff[0]])
 
 
+def names_compatible(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> bool:
+    """Two (first name, formal names) could be one child's: equal, one formal name, or one slip apart."""
+    (x, fx), (y, fy) = a, b
+    if x == y or set(fx) & set(fy):
+        return True
+    if abs(len(x) - len(y)) > 1:
+        return False
+    if len(x) == len(y):
+        diff = [i for i in range(len(x)) if x[i] != y[i]]
+        return len(diff) == 1 or (len(diff) == 2 and sorted(x) == sorted(y))
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes joined by edges ``a[k]``--``b[k]``: each node's smallest node."""
+    label = np.arange(n, dtype=np.int64)
+    if len(a) == 0:
+        return label
+    while True:
+        la, lb = label[a], label[b]
+        low = np.minimum(la, lb)
+        np.minimum.at(label, la, low)
+        np.minimum.at(label, lb, low)
+        while True:  # pointer jumping: every node straight to its root
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label[a], label[b]):
+            return label
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict) -> None:
+    con.register(name + "_arrow", pa.table(columns))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(name + "_arrow")
+
+
 def cluster(con: duckdb.DuckDBPyConnection, records: str = "id_records", pairs: str = "id_pairs",
             same: Iterable[tuple[str, str]] = (), different: Iterable[tuple[str, str]] = (),
             threshold: float = MATCH_PROBABILITY) -> Outcome:
     """Group the records of ``records`` into people using the scored ``pairs`` and analysts' decisions."""
-    rows = con.execute(f"""SELECT record, any_value(scheme_key) AS scheme_key, list(DISTINCT nhs_number),
-                                  list(DISTINCT upn), list(DISTINCT dob)
-                           FROM {records} GROUP BY record ORDER BY record""").fetchall()
-    groups = _Groups(r[0] for r in rows)
-    for record, _scheme, nhs, upn, dob in rows:
-        for sets, values in ((groups.nhs, nhs), (groups.upn, upn), (groups.dob, dob)):
-            values = {v for v in values if v is not None}
-            if values:
-                sets[record] = values
-    for a, b in sorted(different):
-        if a in groups.parent and b in groups.parent:
-            for x, y in ((a, b), (b, a)):
-                groups.apart.setdefault(x, set()).add(y)
-                groups.decided.setdefault(x, set()).add(x)
     outcome = Outcome(person_of={})
-
-    scheme_first: dict[str, str] = {}
-    forced: list[tuple[str, str]] = []
-    for record, scheme, *_ in rows:
-        if scheme:
-            first = scheme_first.setdefault(scheme, record)
-            if first != record:
-                forced.append((first, record))
-    forced += [(a, b) for a, b in sorted(same) if a in groups.parent and b in groups.parent]
-    for a, b in forced:
-        ra, rb = groups.find(a), groups.find(b)
-        if ra != rb:
-            groups.union(ra, rb)
-            outcome.forced_links += 1
-
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE id_rec AS
+                    SELECT record, (row_number() OVER (ORDER BY record) - 1)::BIGINT AS i,
+                           any_value(scheme_key) AS scheme_key FROM {records} GROUP BY record""")
+    n = con.execute("SELECT count(*) FROM id_rec").fetchone()[0]
+    same, different = sorted(same), sorted(different)
+    for name, decided in (("id_same", same), ("id_different", different)):
+        _register(con, name, {"a": [x for x, _ in decided], "b": [y for _, y in decided]})
+    forced = con.execute("""
+        SELECT i_l, i_r FROM (
+          SELECT min(i) OVER (PARTITION BY scheme_key) AS i_l, i AS i_r FROM id_rec WHERE scheme_key IS NOT NULL)
+        WHERE i_l <> i_r
+        UNION ALL
+        SELECT l.i, r.i FROM id_same s JOIN id_rec l ON l.record = s.a JOIN id_rec r ON r.record = s.b""").fetchnumpy()
     scored = con.execute(f"""
-        SELECT l.record, r.record, max(p.match_weight) AS w,
-               bool_or(p.gamma_first_name = 0 AND l.dob = r.dob AND l.last_name = r.last_name) AS twin_like
-        FROM {pairs} p JOIN {records} l ON l.uid = p.uid_l JOIN {records} r ON r.uid = p.uid_r
-        WHERE p.match_probability >= {threshold} AND l.record <> r.record
-        GROUP BY ALL ORDER BY w DESC, l.record, r.record""").fetchall()
-    for a, b, _w, twin_like in scored:
-        ra, rb = groups.find(a), groups.find(b)
-        if ra == rb:
-            continue
-        if twin_like:
-            outcome.refused[TWIN_LIKE] = outcome.refused.get(TWIN_LIKE, 0) + 1
-            continue
-        why = groups.conflict(ra, rb)
-        if why:
-            outcome.refused[why] = outcome.refused.get(why, 0) + 1
-            continue
-        groups.union(ra, rb)
-        outcome.scored_links += 1
-    outcome.person_of = {r: groups.find(r) for r in groups.parent}
+        SELECT least(l.i, r.i) AS i_l, greatest(l.i, r.i) AS i_r, max(p.match_weight) AS w,
+               bool_or(p.gamma_first_name = 0 AND ls.dob = rs.dob AND ls.last_name = rs.last_name
+                       AND coalesce(p.gamma_nhs_number, -1) <> 1 AND coalesce(p.gamma_upn, -1) <> 1) AS twin_like
+        FROM {pairs} p JOIN {records} ls ON ls.uid = p.uid_l JOIN {records} rs ON rs.uid = p.uid_r
+        JOIN id_rec l ON l.record = ls.record JOIN id_rec r ON r.record = rs.record
+        WHERE p.match_probability >= {threshold} AND l.i <> r.i
+        GROUP BY ALL ORDER BY w DESC, i_l, i_r""").fetchnumpy()
+    twins = np.asarray(scored["twin_like"], dtype=bool)
+    outcome.refused[TWIN_LIKE] = int(twins.sum())
+    keep = ~twins
+    s_l, s_r, s_w = (np.asarray(scored[k])[keep] for k in ("i_l", "i_r", "w"))
+    f_l, f_r = np.asarray(forced["i_l"], dtype=np.int64), np.asarray(forced["i_r"], dtype=np.int64)
+    label = components(n, np.concatenate([f_l, s_l]).astype(np.int64), np.concatenate([f_r, s_r]).astype(np.int64))
+
+    # components whose records disagree on hard evidence, may hold twins, or hold an analyst's "different"
+    _register(con, "id_label", {"i": np.arange(n, dtype=np.int64), "c": label})
+    troubled = con.execute(f"""
+        WITH r AS (SELECT x.*, l.c FROM {records} x JOIN id_rec USING (record) JOIN id_label l USING (i))
+        SELECT c FROM r GROUP BY c
+        HAVING count(DISTINCT nhs_number) > 1 OR count(DISTINCT upn) > 1 OR count(DISTINCT dob) > 1
+        UNION SELECT c FROM r WHERE first_name IS NOT NULL AND dob IS NOT NULL GROUP BY c, dob, last_name
+              HAVING count(DISTINCT first_name) > 1
+        UNION SELECT la.c FROM id_different d JOIN id_rec a ON a.record = d.a JOIN id_rec b ON b.record = d.b
+              JOIN id_label la ON la.i = a.i JOIN id_label lb ON lb.i = b.i WHERE la.c = lb.c""").fetchnumpy()["c"]
+    troubled_set = np.isin(label, np.asarray(troubled, dtype=np.int64))
+    if troubled_set.any():
+        label = _rebuild(con, records, label, troubled_set, (f_l, f_r), (s_l, s_r, s_w), different, outcome)
+    outcome.forced_links = int(len(f_l))
+    outcome.scored_links = int(len(s_l))
+    names = [r[0] for r in con.execute("SELECT record FROM id_rec ORDER BY i").fetchall()]
+    outcome.person_of = {names[i]: names[label[i]] for i in range(n)}
+    for t in ("id_rec", "id_same", "id_different", "id_label"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
     return outcome
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, records: str, label: np.ndarray, troubled: np.ndarray,
+             forced: tuple[np.ndarray, np.ndarray], scored: tuple[np.ndarray, np.ndarray, np.ndarray],
+             different: list[tuple[str, str]], outcome: Outcome) -> np.ndarray:
+    """Rebuild the troubled components strongest link first, refusing links against hard evidence."""
+    nodes = np.flatnonzero(troubled)
+    _register(con, "id_troubled", {"i": nodes.astype(np.int64)})
+    evidence: dict[int, dict] = {int(i): {"nhs": set(), "upn": set(), "dob": set(), "names": {}} for i in nodes}
+    for i, nhs, upn, dob, first, formal, last in con.execute(f"""
+            SELECT t.i, x.nhs_number, x.upn, x.dob, x.first_name, x.first_formal, x.last_name
+            FROM id_troubled t JOIN id_rec USING (i) JOIN {records} x USING (record)""").fetchall():
+        e = evidence[i]
+        for key, value in (("nhs", nhs), ("upn", upn), ("dob", dob)):
+            if value is not None:
+                e[key].add(value)
+        if first and dob:
+            e["names"].setdefault((dob, last), set()).add((first, tuple(formal or ())))
+    index = dict(con.execute("SELECT record, i FROM id_rec WHERE i IN (SELECT i FROM id_troubled)").fetchall())
+    apart: dict[int, set[int]] = {}
+    for a, b in different:
+        if a in index and b in index:
+            apart.setdefault(index[a], set()).add(index[b])
+            apart.setdefault(index[b], set()).add(index[a])
+    con.execute("DROP TABLE id_troubled")
+    groups = _Groups(evidence, apart)
+    f_l, f_r = forced
+    s_l, s_r, _ = scored
+    for links, is_forced in (((f_l, f_r), True), ((s_l, s_r), False)):  # scored links are sorted, strongest first
+        a_all, b_all = links
+        inside = troubled[a_all]
+        for a, b in zip(a_all[inside].tolist(), b_all[inside].tolist(), strict=True):
+            ra, rb = groups.find(a), groups.find(b)
+            if ra == rb:
+                continue
+            why = groups.conflict(ra, rb, forced=is_forced)
+            if why:
+                outcome.refused[why] = outcome.refused.get(why, 0) + 1
+                continue
+            groups.union(ra, rb)
+    label = label.copy()
+    for i in nodes.tolist():
+        label[i] = groups.find(i)
+    return label

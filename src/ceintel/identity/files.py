@@ -9,8 +9,8 @@ file name without its extension. The output has one row per input record:
 ``source, record_id, person_id``, where ``person_id`` numbers the people
 found (P000001, ...), in the order of their first record.
 
-A value that cannot be used (a date that is not a date, a duplicated record
-id with a different identity) does not stop the run: it is listed in
+A value that cannot be used (a date that is not a date, a record id given
+twice with different identifiers, which is linked as one record) does not stop the run: it is listed in
 ``OUT.problems.csv`` with its file, row and field, and the rest of the
 record is still linked. A missing required column stops the run with the
 file and column named.
@@ -21,6 +21,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,11 +90,26 @@ def read_person_file(path: Path, problems: list[dict]) -> list[dict]:
             except ValueError:
                 problems.append({"file": path.name, "row": row_number, "field": "dob", "value": dob,
                                  "problem": "not an ISO date (YYYY-MM-DD); linked without a date of birth"})
-        rows.append({"source_id": source, "record_key": value["record_id"], "agency_record_id": value["record_id"],
+        rows.append({"row": row_number, "source_id": source, "record_key": value["record_id"], "agency_record_id": value["record_id"],
                      "record_id_scheme": None, "first_name": value["first_name"], "last_name": value["last_name"],
                      "date_of_birth": date, "postcode": value.get("postcode"), "nhs_number": value.get("nhs_number"),
                      "upn": None, "address": value.get("address"), "sex": value.get("sex"), "events": None})
     return rows
+
+
+def _repeated_ids(rows: list[dict]) -> list[dict]:
+    """A record id given twice with different identifiers: kept as one record (the id says so), but listed."""
+    seen: dict[tuple[str, str], dict] = {}
+    out = []
+    identity = ("first_name", "last_name", "date_of_birth", "postcode", "nhs_number", "sex")
+    for row in rows:
+        key = (row["source_id"], row["record_key"])
+        first = seen.setdefault(key, row)
+        if first is not row and any(first[c] != row[c] for c in identity):
+            out.append({"file": f"{key[0]}.csv", "row": row["row"], "field": "record_id", "value": key[1],
+                        "problem": f"record_id also at row {first['row']} with other identifiers; "
+                                   f"linked as one record"})
+    return out
 
 
 def link_files(paths: list[Path], out: Path, truth: Path | None = None) -> FilesResult:
@@ -106,17 +123,20 @@ def link_files(paths: list[Path], out: Path, truth: Path | None = None) -> Files
     rows = [r for p in paths for r in read_person_file(Path(p), problems)]
     if not rows:
         raise CeintelError("the input files hold no records")
-    con = duck.connect()
+    problems += _repeated_ids(rows)
+    spill = Path(tempfile.mkdtemp(prefix="ceintel-link-"))
+    con = duck.connect(temp_directory=spill)
     try:
         types = {"date_of_birth": pa.date32(), "events": pa.list_(pa.string())}
         schema = pa.schema([(c, types.get(c, pa.string())) for c in INPUT_COLUMNS])
-        table = pa.Table.from_pylist(rows, schema=schema)
+        table = pa.Table.from_pylist([{c: r[c] for c in INPUT_COLUMNS} for r in rows], schema=schema)
         con.register("input_rows", table)
         con.execute("CREATE TABLE id_input AS SELECT DISTINCT * FROM input_rows")
         con.unregister("input_rows")
         linked = link_table(con)
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     numbers: dict[str, str] = {}
     for record in sorted(linked.person_of):
         numbers.setdefault(linked.person_of[record], f"P{len(numbers) + 1:06d}")

@@ -51,7 +51,7 @@ class Decision:
 def pair_id(record_a: str, record_b: str) -> str:
     """A short, stable name for a pair of records, the same whichever way round they are given."""
     a, b = sorted((record_a, record_b))
-    return "R" + hashlib.sha256(f"{a}\x1f{b}".encode()).hexdigest()[:10]
+    return "R" + hashlib.sha256(f"{a}\x1f{b}".encode()).hexdigest()[:16]
 
 
 def load_decisions(identity: Path) -> dict[str, Decision]:
@@ -126,6 +126,9 @@ def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, compariso
         WHERE p.match_probability >= {band[0]} AND p.match_probability < {band[1]} AND l.record <> r.record
         QUALIFY row_number() OVER (PARTITION BY least(l.record, r.record), greatest(l.record, r.record)
                                    ORDER BY abs(p.match_probability - 0.5)) = 1""")
+    # twin-like pairs never link on their score (see cluster.py); offering them would bury the real doubts
+    con.execute("""DELETE FROM id_review WHERE first_name = 'different' AND last_name = 'exact' AND dob = 'exact'
+                   AND nhs_number <> 'same' AND upn <> 'same'""")
     rows = con.execute("SELECT record_l, record_r FROM id_review").fetchall()
     ids = [pair_id(a, b) for a, b in rows]
     con.register("review_ids", pa.table({"record_l": [a for a, _ in rows], "record_r": [b for _, b in rows],
@@ -145,8 +148,18 @@ def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, compariso
     return con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
 
 
+IDENTIFIER_COLUMNS = {"first_name": "first_name", "last_name": "last_name", "dob": "date_of_birth",
+                      "postcode": "postcode", "sex": "sex", "nhs_number": "nhs_number", "upn": "upn",
+                      "events": "source_file"}
+"""What --show-identifiers shows under each comparison's heading (the file a record was read from under events)."""
+
+
 def list_pairs(identity: Path, limit: int = 20, show_identifiers: bool = False) -> list[dict]:
-    """The pairs waiting for review, most uncertain first (identifiers only on request)."""
+    """The pairs waiting for review, most uncertain first (identifiers only on request).
+
+    With ``show_identifiers`` each pair also carries ``identifiers_l`` and ``identifiers_r``:
+    dicts keyed like the comparisons, read from the identity staging for these records only.
+    """
     pairs = identity / PAIRS_FILE
     if not pairs.exists():
         raise CeintelError(f"{pairs} does not exist: run ceintel link first")
@@ -156,15 +169,16 @@ def list_pairs(identity: Path, limit: int = 20, show_identifiers: bool = False) 
         names = [d[0] for d in rel.description]
         rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
         if show_identifiers and rows:
-            staging = identity / "staging"
-            con.execute(f"CREATE TEMP TABLE ids AS SELECT source_id || ':' || record_key AS record, first_name, "
-                        f"last_name, date_of_birth, postcode, nhs_number, upn, source_file, source_rows "
-                        f"FROM read_parquet('{staging}/*.parquet', union_by_name = true)")
+            wanted = sorted({r[f"record_{side}"] for r in rows for side in ("l", "r")})
+            cols = ", ".join(f"any_value({c}) AS {name}" for name, c in IDENTIFIER_COLUMNS.items())
+            found = con.execute(f"""SELECT source_id || ':' || record_key AS record, {cols}
+                                    FROM read_parquet('{identity / "staging"}/*.parquet', union_by_name = true)
+                                    WHERE source_id || ':' || record_key IN (SELECT unnest(?::VARCHAR[]))
+                                    GROUP BY ALL""", [wanted]).fetchall()
+            by_record = {f[0]: dict(zip(IDENTIFIER_COLUMNS, f[1:], strict=True)) for f in found}
             for row in rows:
                 for side in ("l", "r"):
-                    found = con.execute("SELECT * EXCLUDE (record) FROM ids WHERE record = ? LIMIT 1",
-                                        [row[f"record_{side}"]]).fetchone()
-                    row[f"identifiers_{side}"] = found
+                    row[f"identifiers_{side}"] = by_record.get(row[f"record_{side}"], {})
     finally:
         con.close()
     return rows

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -98,8 +99,8 @@ class LinkRun:
     timings: dict[str, float]
 
 
-REPORTING_DATE_SHARE = 0.002
-"""An event type and day shared by more than this share of all events is a reporting date, not evidence."""
+REPORTING_DATE_FACTOR = 10
+"""A day with this many times a source's usual daily count of one event type is a reporting date."""
 
 
 def read_staging(con: duckdb.DuckDBPyConnection, ws: Workspace) -> int:
@@ -112,16 +113,21 @@ def read_staging(con: duckdb.DuckDBPyConnection, ws: Workspace) -> int:
     events = sorted(str(p) for p in ws.staging.glob("*/event.parquet"))
     con.execute("CREATE OR REPLACE TEMP TABLE id_events (source_id VARCHAR, record_key VARCHAR, events VARCHAR[])")
     if events:
-        # A day on which a large share of records has the same event is a reporting date (the
-        # school year of a persistent-absence return), not an event: it says nothing of identity.
+        # A day on which one source records far more of one kind of event than on its usual day is a
+        # reporting date (the school year of a persistent-absence return), not an event: it says
+        # nothing of identity.
         con.execute(f"""INSERT INTO id_events
-                        WITH e AS (SELECT DISTINCT source_id, record_id, event_type || '@' || start_date::VARCHAR
-                                     AS event FROM read_parquet({events!r}, union_by_name = true)
+                        WITH e AS (SELECT DISTINCT source_id, record_id, event_type, start_date
+                                   FROM read_parquet({events!r}, union_by_name = true)
                                    WHERE start_date IS NOT NULL),
-                             common AS (SELECT event FROM e GROUP BY event
-                                        HAVING count(*) > {REPORTING_DATE_SHARE} * (SELECT count(*) FROM e))
-                        SELECT source_id, record_id, list(event ORDER BY event) FROM e
-                        WHERE event NOT IN (SELECT event FROM common) GROUP BY ALL""")
+                             days AS (SELECT source_id, event_type, start_date, count(*) AS n FROM e GROUP BY ALL),
+                             usual AS (SELECT source_id, event_type, median(n) AS usual FROM days GROUP BY ALL),
+                             reporting AS (SELECT source_id, event_type, start_date FROM days JOIN usual
+                                           USING (source_id, event_type)
+                                           WHERE n > {REPORTING_DATE_FACTOR} * usual AND n >= 20)
+                        SELECT source_id, record_id,
+                               list(event_type || '@' || start_date::VARCHAR ORDER BY event_type, start_date)
+                        FROM e ANTI JOIN reporting USING (source_id, event_type, start_date) GROUP BY ALL""")
     have = {r[0] for r in con.execute("DESCRIBE id_staging").fetchall()}
     cols = [f"s.{c}" if c in have else f"NULL::VARCHAR AS {c}" for c in INPUT_COLUMNS if c != "events"]
     con.execute(f"""CREATE OR REPLACE TABLE id_input AS SELECT {', '.join(cols)}, e.events
@@ -141,7 +147,8 @@ def link_workspace(ws: Workspace, *, truth: Path | None = None, cohort: Path | N
             progress(STEPS.index(name) + 1, len(STEPS), name)
 
     started = time.perf_counter()
-    con = duck.connect()
+    spill = ws.identity / "tmp"
+    con = duck.connect(temp_directory=spill)
     try:
         read_staging(con, ws)
         step("read identifiers")
@@ -180,6 +187,7 @@ def link_workspace(ws: Workspace, *, truth: Path | None = None, cohort: Path | N
         step("report")
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     clock = time.perf_counter()
     build_warehouse(ws)
     linked.timings["warehouse"] = round(time.perf_counter() - clock, 2)
@@ -197,7 +205,7 @@ def _count(changes: list[Change]) -> Counter:
 
 
 def evaluate(people: dict[str, str], truth_of: dict[str, str], cohort: set[str] | None) -> dict[str, Scores]:
-    """Scores for all records, for records with a name, and for the cohort's records (if given)."""
+    """Scores for all records and for the cohort's records (if given)."""
     scores = {"all records": score(people, truth_of)}
     if cohort is not None:
         chosen = [r for r, t in truth_of.items() if t in cohort]

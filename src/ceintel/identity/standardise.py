@@ -14,11 +14,12 @@ The result, ``id_records``, never leaves the identity step.
     record          "<source_id>:<record_key>" (a pseudonymous record)
     scheme_key      "<scheme>:<agency number>" where sources share a numbering
     first_name      first given name, lower case, no accents or punctuation
-    first_names     every given name (middle names kept for the nickname level)
+    first_names     every given name (middle names kept for review; not compared)
     first_formal    formal names the first name may stand for (nickname table)
     last_name       surname with its parts joined ("smithjones")
     last_parts      the surname's parts (["smith", "jones"])
     dob, dob_text   date of birth, and as YYYYMMDD text for keying-slip levels
+    *_sorted        first_name, last_name and dob_text with their characters in order (transpositions)
     postcode        upper case, no space; taken from the address if blank
     pc_sector       e.g. "QA12" (no space); pc_district e.g. "QA1"
     sex             M or F (anything else is not known: NULL)
@@ -75,7 +76,7 @@ def fold(name: str) -> str:
     return " ".join(s.split())
 
 
-NOT_A_NAME = r'[0-9=@+()"<>/\\]'
+NOT_A_NAME = r'[0-9=@+"<>\\]'
 """A value holding any of these is a note or a formula typed in a name field ("+44 see notes"), not a name."""
 
 
@@ -92,6 +93,11 @@ def name_sql(expr: str) -> str:
     s = f"regexp_replace({s}, '[''’`]', '', 'g')"
     s = f"regexp_replace({s}, '[^a-z]+', ' ', 'g')"
     return f"nullif(trim({s}), '')"
+
+
+def sorted_sql(expr: str) -> str:
+    """SQL: the characters of a value in order, so that a transposed pair of letters compares equal."""
+    return f"array_to_string(list_sort(string_split({expr}, '')), '')"
 
 
 def standardise(con: duckdb.DuckDBPyConnection, source: str = "id_input", target: str = "id_records") -> int:
@@ -141,6 +147,8 @@ def standardise(con: duckdb.DuckDBPyConnection, source: str = "id_input", target
         SELECT *, CASE WHEN postcode IS NOT NULL THEN left(postcode, length(postcode) - 2) END AS pc_sector,
                CASE WHEN postcode IS NOT NULL THEN left(postcode, length(postcode) - 3) END AS pc_district,
                left(first_name, 1) AS first_initial, left(last_name, 3) AS last_prefix,
+               {sorted_sql('first_name')} AS first_name_sorted, {sorted_sql('last_name')} AS last_name_sorted,
+               {sorted_sql('dob_text')} AS dob_text_sorted,
                (first_name IS NOT NULL AND last_name IS NOT NULL) OR nhs_number IS NOT NULL OR upn IS NOT NULL
                  OR (dob IS NOT NULL AND events IS NOT NULL) AS linkable
         FROM {target}""")
