@@ -52,7 +52,9 @@ print(json.dumps({"timings": {**result.linked.timings, "total": time.perf_counte
 
 def measure(script: str, arg: str) -> dict:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", script, arg], check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script, arg], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(done.stderr[-3000:])
     out = json.loads(done.stdout.strip().splitlines()[-1])
     out["wall"] = time.perf_counter() - started
     return out

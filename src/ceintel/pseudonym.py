@@ -7,11 +7,10 @@ always gives the same pseudonym while the secret is kept.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 
 def pseudonym(secret: bytes, *parts: str, length: int = 16) -> str:
     """A stable keyed pseudonym of the joined parts (hex, ``length`` characters)."""
     message = "\x1f".join(parts).encode("utf-8")
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:length]
+    return hmac.digest(secret, message, "sha256").hex()[:length]

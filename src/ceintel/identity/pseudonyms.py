@@ -144,16 +144,17 @@ def reconcile(clusters: Mapping[str, Hashable], state: IdentityState, secret: by
                                       f"new person {chosen} with {_n(len(group))}"))
         for r in group:
             assignment[r] = chosen
-    return IdentityState(dict(sorted(assignment.items())), dict(sorted(issued.items()))), changes
+    return IdentityState(assignment, issued), changes
 
 
 def _groups(clusters: Mapping[str, Hashable]) -> list[list[str]]:
     """The clusters as sorted record lists, ordered by their smallest record (labels dropped)."""
     by_label: dict[Hashable, list[str]] = {}
     for record, label in clusters.items():
-        if not isinstance(record, str) or ":" not in record:
-            raise ValueError(f"record {record!r} is not of the form source_id:record_key")
         by_label.setdefault(label, []).append(record)
+    bad = next((r for r in clusters if not isinstance(r, str) or ":" not in r), None)
+    if bad is not None:
+        raise ValueError(f"record {bad!r} is not of the form source_id:record_key")
     return sorted(sorted(group) for group in by_label.values())
 
 

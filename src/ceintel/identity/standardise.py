@@ -52,7 +52,9 @@ which links records that carry no name (Annex A lists, SSDA903) to those that do
 _TRANSLITERATE = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ł", "l"), ("ø", "o"), ("đ", "d"), ("ð", "d"),
                   ("þ", "th"), ("ı", "i"))
 
-POSTCODE_PATTERN = r"([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})"
+POSTCODE_PATTERN = r"([A-Z]{1,2}[0-9][0-9A-Z]{0,2}) ?([0-9][A-Z]{2})"
+"""A postcode: letters, a district number, a space, a sector digit and two letters. The district may
+run to three characters (UK districts have at most two; the synthetic region's run past 99)."""
 
 
 @cache
@@ -138,7 +140,7 @@ def standardise(con: duckdb.DuckDBPyConnection, source: str = "id_input", target
                replace(f.family, ' ', '') AS last_name,
                string_split(f.family, ' ') AS last_parts,
                f.dob, strftime(f.dob, '%Y%m%d') AS dob_text,
-               CASE WHEN regexp_full_match(f.pc, '[A-Z]{{1,2}}[0-9][0-9A-Z]?[0-9][A-Z]{{2}}') THEN f.pc END
+               CASE WHEN regexp_full_match(f.pc, '[A-Z]{{1,2}}[0-9][0-9A-Z]{{0,2}}[0-9][A-Z]{{2}}') THEN f.pc END
                  AS postcode,
                f.nhs_number, f.upn, f.sex, f.events
         FROM id_folded f LEFT JOIN id_formal n ON n.name = split_part(f.given, ' ', 1)""")
