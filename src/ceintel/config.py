@@ -78,12 +78,16 @@ class Geography(_Strict):
     population: str = Field(default="geography/population.csv", description="children by small area, age and sex")
 
 
+MATCH_PROBABILITY = 0.8
+REVIEW_BAND = (0.3, 0.97)
+
+
 class Identity(_Strict):
     """How sure the identity step must be (see docs/identity.md)."""
 
-    match_probability: float = Field(default=0.8, gt=0, lt=1,
+    match_probability: float = Field(default=MATCH_PROBABILITY, gt=0, lt=1,
                                      description="pairs scored at or above this are the same person")
-    review_band: tuple[float, float] = Field(default=(0.3, 0.97),
+    review_band: tuple[float, float] = Field(default=REVIEW_BAND,
                                              description="pairs scored in [low, high) are offered for review")
 
     @model_validator(mode="after")

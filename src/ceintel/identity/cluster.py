@@ -38,8 +38,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-MATCH_PROBABILITY = 0.8
-"""Default: pairs at or above this probability join two records (partnership.yaml: identity.match_probability)."""
+from ceintel.config import MATCH_PROBABILITY
 
 TWIN_LIKE = "twin-like (same birth date and surname, different first name)"
 
@@ -77,7 +76,7 @@ class _Groups:
             parent[r], r = root, parent[r]
         return root
 
-    def conflict(self, a: str | int, b: int, forced: bool = False) -> str | None:
+    def conflict(self, a: int, b: int, forced: bool = False) -> str | None:
         """Why roots ``a`` and ``b`` may not be one person, or None (forced links heed analysts only)."""
         small, large = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
         if any(self.apart.get(m, set()) & self.members[large] for m in self.members[small]):

@@ -29,10 +29,7 @@ import logging
 from dataclasses import dataclass, field
 
 import duckdb
-from splink import block_on
-
-# Splink logs every step at INFO; the command line draws its own progress.
-logging.getLogger("splink").setLevel(logging.WARNING)
+from splink import DuckDBAPI, Linker, block_on
 
 
 @dataclass(frozen=True)
@@ -81,6 +78,17 @@ def one_slip(col: str) -> str:
     """
     return (f"(levenshtein({col}_l, {col}_r) <= 1 OR ({col}_sorted_l = {col}_sorted_r AND "
             f"CASE WHEN length({col}_l) = length({col}_r) THEN hamming({col}_l, {col}_r) END = 2))")
+
+
+def same_or_different(name: str, description: str, same_sql: str, m: float, u: float) -> Comparison:
+    """A comparison of two levels: ``same`` (with its priors) or ``different``.
+
+        not recorded   either side blank
+        same           ``same_sql``
+        different      anything else
+    """
+    return Comparison(name, description, _null(name),
+                      (Level("same", same_sql, m, u), Level("different", ELSE, 1 - m, 1 - u)))
 
 
 def _null(*cols: str) -> str:
@@ -142,29 +150,13 @@ POSTCODE = Comparison(
     ),
 )
 
-SEX = Comparison(
-    "sex", "Sex: same or different", _null("sex"),
-    (
-        Level("same", "sex_l = sex_r", 0.98, 0.5),
-        Level("different", ELSE, 0.02, 0.5),
-    ),
-)
+SEX = same_or_different("sex", "Sex: same or different", "sex_l = sex_r", 0.98, 0.5)
 
-NHS_NUMBER = Comparison(
-    "nhs_number", "NHS number: same or different (both checked by modulus 11)", _null("nhs_number"),
-    (
-        Level("same", "nhs_number_l = nhs_number_r", 0.98, 0.00001),
-        Level("different", ELSE, 0.02, 0.99999),
-    ),
-)
+NHS_NUMBER = same_or_different("nhs_number", "NHS number: same or different (both checked by modulus 11)",
+                               "nhs_number_l = nhs_number_r", 0.98, 0.00001)
 
-UPN = Comparison(
-    "upn", "Unique pupil number: same or different (both checked by their check letter)", _null("upn"),
-    (
-        Level("same", "upn_l = upn_r", 0.97, 0.00001),
-        Level("different", ELSE, 0.03, 0.99999),
-    ),
-)
+UPN = same_or_different("upn", "Unique pupil number: same or different (both checked by their check letter)",
+                        "upn_l = upn_r", 0.97, 0.00001)
 
 EVENTS = Comparison(
     "events", "Events: the same kind of event recorded on the same day by both sources", _null("events"),
@@ -248,9 +240,8 @@ def settings(term_frequencies: bool = True) -> dict:
 
 
 def _linker(con: duckdb.DuckDBPyConnection, table: str, model: dict | None = None,
-            term_frequencies: bool = True):
-    from splink import DuckDBAPI, Linker
-
+            term_frequencies: bool = True) -> Linker:
+    # Splink logs every step at INFO; the command line draws its own progress.
     db = DuckDBAPI(connection=con)
     sdf = db.register(table)
     return Linker(sdf, model or settings(term_frequencies), log_level=logging.WARNING)
@@ -275,7 +266,6 @@ def train(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dict, Training]:
     linker.training.estimate_probability_two_random_records_match(
         [*DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-    before = _m_values(linker.misc.save_model_to_json())
     for rule in TRAINING_BLOCKS:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -283,7 +273,7 @@ def train(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dict, Training]:
         except Exception as exc:  # a block with no pairs, or EM that cannot start
             report.messages.append(f"training on '{rule}' did not run: {str(exc).splitlines()[0]}")
     model = linker.misc.save_model_to_json()
-    model = _guard(model, report, before)
+    model = _guard(model, report)
     report.probability_two_random_records_match = model["probability_two_random_records_match"]
     return model, report
 
@@ -292,16 +282,11 @@ M_FLOOR = 0.0005
 U_FLOOR = 0.000005
 
 
-def _m_values(model: dict) -> dict[tuple[str, str], float]:
-    out = {}
-    for comp in model["comparisons"]:
-        for lvl in comp["comparison_levels"]:
-            if not lvl.get("is_null_level"):
-                out[(comp["output_column_name"], lvl["label_for_charts"])] = lvl.get("m_probability")
-    return out
+PRIOR_M: dict[tuple[str, str], float] = {(c.name, lvl.label): lvl.m for c in COMPARISONS for lvl in c.levels}
+"""The m each level starts from (comparison, level label) -> m, as declared above."""
 
 
-def _guard(model: dict, report: Training, prior: dict[tuple[str, str], float]) -> dict:
+def _guard(model: dict, report: Training) -> dict:
     """Keep m and u off zero, and fall back to the prior where training gave nonsense.
 
     A zero m makes a level veto a match on its own, a zero u makes it force
@@ -318,7 +303,7 @@ def _guard(model: dict, report: Training, prior: dict[tuple[str, str], float]) -
         implausible = not weights or weights[0] <= 1 or weights[0] <= weights[-1]
         if implausible:
             for lvl in levels:
-                lvl["m_probability"] = prior[(name, lvl["label_for_charts"])]
+                lvl["m_probability"] = PRIOR_M[(name, lvl["label_for_charts"])]
             report.kept_prior.append(name)
         else:
             report.trained.append(name)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ceintel.identity.review import REVIEW_BAND
+from ceintel.config import REVIEW_BAND
 
 if TYPE_CHECKING:
     from ceintel.identity.cluster import Outcome

@@ -23,13 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from ceintel.config import REVIEW_BAND
 from ceintel.errors import CeintelError
+from ceintel.identity.link import COMPARISONS
 from ceintel.safe_csv import neutralise
-
-REVIEW_BAND = (0.3, 0.97)
-"""Default band of pairs offered for review (partnership.yaml: identity.review_band)."""
 
 DECISIONS_FILE = "decisions.csv"
 PAIRS_FILE = "review_pairs.parquet"
@@ -109,15 +107,22 @@ def record_decision(identity: Path, pair: str, decision: str, note: str = "",
     return made
 
 
-def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, comparisons: list[tuple[str, list[str]]],
-                       decisions: dict[str, Decision], band: tuple[float, float] = REVIEW_BAND,
-                       records: str = "id_records", pairs: str = "id_pairs") -> int:
+def pair_id_sql(a: str, b: str) -> str:
+    """The SQL twin of :func:`pair_id`."""
+    return f"'R' || left(sha256(least({a}, {b}) || chr(31) || greatest({a}, {b})), 16)"
+
+
+def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, decisions: dict[str, Decision],
+                       band: tuple[float, float] = REVIEW_BAND, records: str = "id_records",
+                       pairs: str = "id_pairs") -> int:
     """Keep the undecided pairs in the band, most uncertain first; returns how many."""
     levels = []
-    for name, labels in comparisons:
+    for comparison in COMPARISONS:
+        labels = [lvl.label for lvl in comparison.levels]
         # Splink's gamma counts from the least similar level (0) up; -1 is "not recorded"
         cases = " ".join(f"WHEN {len(labels) - 1 - i} THEN '{lab}'" for i, lab in enumerate(labels))
-        levels.append(f"CASE p.gamma_{name} WHEN -1 THEN 'not recorded' {cases} END AS {name}")
+        levels.append(f"CASE p.gamma_{comparison.name} WHEN -1 THEN 'not recorded' {cases} END "
+                      f"AS {comparison.name}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE id_review AS
         SELECT l.record AS record_l, r.record AS record_r, l.uid AS uid_l, r.uid AS uid_r,
@@ -129,22 +134,15 @@ def write_review_pairs(con: duckdb.DuckDBPyConnection, identity: Path, compariso
     # twin-like pairs never link on their score (see cluster.py); offering them would bury the real doubts
     con.execute("""DELETE FROM id_review WHERE first_name = 'different' AND last_name = 'exact' AND dob = 'exact'
                    AND nhs_number <> 'same' AND upn <> 'same'""")
-    rows = con.execute("SELECT record_l, record_r FROM id_review").fetchall()
-    ids = [pair_id(a, b) for a, b in rows]
-    con.register("review_ids", pa.table({"record_l": [a for a, _ in rows], "record_r": [b for _, b in rows],
-                                         "pair_id": ids}))
-    con.execute("CREATE OR REPLACE TEMP TABLE id_review_ids AS SELECT * FROM review_ids")
-    con.unregister("review_ids")
     decided = sorted(decisions)
     target = identity / PAIRS_FILE
     tmp = target.with_name(target.name + ".writing")
-    con.execute(f"""COPY (SELECT i.pair_id, v.* FROM id_review v JOIN id_review_ids i USING (record_l, record_r)
-                          WHERE i.pair_id NOT IN (SELECT unnest(?::VARCHAR[]))
-                          ORDER BY abs(v.match_probability - 0.5), i.pair_id)
+    con.execute(f"""COPY (SELECT * FROM (SELECT {pair_id_sql('record_l', 'record_r')} AS pair_id, * FROM id_review)
+                          WHERE pair_id NOT IN (SELECT unnest(?::VARCHAR[]))
+                          ORDER BY abs(match_probability - 0.5), pair_id)
                     TO '{tmp}' (FORMAT parquet)""", [decided])
     tmp.replace(target)
     con.execute("DROP TABLE id_review")
-    con.execute("DROP TABLE id_review_ids")
     return con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
 
 

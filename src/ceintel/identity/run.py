@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ceintel import duck
+from ceintel.config import MATCH_PROBABILITY
 from ceintel.errors import CeintelError
 from ceintel.identity import cluster as clustering
 from ceintel.identity import link, review
@@ -58,7 +59,7 @@ class Linked:
 
 
 def link_table(con: duckdb.DuckDBPyConnection, *, same=(), different=(),
-               threshold: float = clustering.MATCH_PROBABILITY,
+               threshold: float = MATCH_PROBABILITY,
                step: Callable[[str], None] = lambda s: None) -> Linked:
     """Link the records of table ``id_input`` (columns :data:`INPUT_COLUMNS`) into people."""
     timings: dict[str, float] = {}
@@ -173,8 +174,7 @@ def link_workspace(ws: Workspace, *, truth: Path | None = None, cohort: Path | N
         linked.timings["keep pseudonyms stable"] = round(time.perf_counter() - clock, 2)
         step("keep pseudonyms stable")
         clock = time.perf_counter()
-        comparisons = [(c.name, [lvl.label for lvl in c.levels]) for c in link.COMPARISONS]
-        waiting = review.write_review_pairs(con, ws.identity, comparisons, decisions, settings.review_band)
+        waiting = review.write_review_pairs(con, ws.identity, decisions, settings.review_band)
         step("review pairs")
         scores = {}
         if truth is not None:
