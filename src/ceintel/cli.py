@@ -535,6 +535,52 @@ def datamap(folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = 
 
 
 @app.command()
+def build(folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path(".")) -> None:
+    """Compute every indicator × period × area × breakdown, with disclosure control per audience."""
+    from ceintel.framework.build import build_framework
+    from ceintel.progress import bar
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    with bar(console, "Building the framework") as progress:
+        result = build_framework(ws, progress=progress)
+    console.print(f"{result.indicators} indicators × {result.periods} periods (to {result.end:%d %B %Y}): "
+                  f"{result.cells:,} cells in {result.seconds:.1f} s → {result.path}")
+
+
+@app.command()
+def indicators(folder: Annotated[Path | None, typer.Argument(
+        help="Workspace folder (adds its own indicators/ folder); omit for the built-in set.")] = None) -> None:
+    """List the indicators: theme, id, unit and the question each answers."""
+    from ceintel.framework.registry import load_registry
+
+    registry = load_registry(folder / "indicators" if folder else None)
+    table = Table(title=f"{len(registry)} indicators", box=box.SIMPLE)
+    for col in ("theme", "id", "unit", "counts", "question"):
+        table.add_column(col, overflow="fold")
+    for ind in registry:
+        table.add_row(ind.theme_title.split(":")[0], ind.id, ind.unit, ind.counts, ind.question)
+    console.print(table)
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    audience: Annotated[str, typer.Option(help="Who the tables are for: public or partnership "
+                                               "(sets the disclosure threshold).")] = "public",
+    format: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "xlsx",
+    out: Annotated[Path | None, typer.Option(help="Where to write (default: reports/exports/).")] = None,
+) -> None:
+    """Write the published indicator tables (after disclosure control) with their metadata."""
+    from ceintel.framework.export import export_framework
+    from ceintel.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    path = export_framework(ws, audience, format, out)
+    console.print(f"Published tables for the {audience} audience: {path}")
+
+
+@app.command()
 def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; omit to list them all.")] = None) -> None:
     """Show the controlled vocabularies (code lists) ceintel maps agency codes onto."""
     from ceintel.codes import available, code_list

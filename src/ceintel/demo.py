@@ -101,7 +101,22 @@ def _identity(ws: Workspace) -> str:
             f"{quality.person_f1:.3f}{also}; {run.review_pairs:,} pairs for review; reports/linkage.html")
 
 
+def _framework(ws: Workspace) -> str:
+    from ceintel.framework.build import build_framework, connect
+
+    result = build_framework(ws)
+    con = connect(ws)
+    try:
+        hidden, total = con.execute("SELECT COUNT(*) FILTER (WHERE status = 'c'), COUNT(*) FROM published_cell "
+                                    "WHERE audience = 'public'").fetchone()
+    finally:
+        con.close()
+    return (f"{result.indicators} indicators × {result.periods} periods × areas × breakdowns = "
+            f"{result.cells:,} cells in {result.seconds:.0f} s; {hidden / max(total, 1):.0%} of public cells "
+            f"suppressed (counts 1-5 and what would give them away)")
+
+
 Stage = Callable[[Workspace], str]
 STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest), ("Identity", _identity),
-                                   ("Data map", _datamap)]
+                                   ("Data map", _datamap), ("Intelligence framework", _framework)]
 """Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""

@@ -1,0 +1,1 @@
+"""The intelligence framework: indicator registry, computation, disclosure control."""

@@ -1,0 +1,42 @@
+/*
+id: adult_suspects_flagged_incidents
+title: Adults recorded by the police as suspects in incidents flagged for child exploitation
+theme: perpetrators_and_disruption
+order: 10
+question: >-
+  How many adults did the police record as suspects in crimes or incidents
+  that carried an exploitation flag and named a child, in the period?
+cannot_tell: >-
+  Who is exploiting children: a suspect is not a finding of guilt, most
+  people who exploit children are never identified, and incidents without a
+  flag are not seen. Each adult is counted once per period (the "children"
+  count counts persons). Adults are counted where they live; adults whose
+  home is outside the partnership or not recorded are not counted here
+  although the harm may have happened here. An adult is someone aged 18 or
+  over on the day, or recorded only as an adult where no date of birth is
+  held.
+unit: count
+counts: children
+numerator: adults recorded as suspects in police incidents with an exploitation flag naming a child under 18, reported in the period
+needs: ["event:police_incident", "event:crime_victim", "event:crime_suspect", person]
+breakdowns: [sex]
+*/
+WITH named AS (
+    SELECT COALESCE(e.incident_ref, e.source_id || ':' || e.event_id) AS incident,
+           e.person_id, e.start_date, e.event_role, e.source_id,
+           COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH,
+                    p.role = 'child', FALSE) AS is_child,
+           COALESCE(p.birth_month <= e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH,
+                    p.role = 'adult', FALSE) AS is_adult
+    FROM event e
+    JOIN person p ON p.person_id = e.person_id
+    WHERE e.event_type IN ('police_incident', 'crime_victim', 'crime_suspect')
+      AND array_length(e.exploitation_types) > 0
+),
+with_child AS (
+    SELECT DISTINCT incident FROM named WHERE is_child
+)
+SELECT n.person_id, n.start_date AS date, n.source_id
+FROM named n
+JOIN with_child w ON w.incident = n.incident
+WHERE n.event_role = 'suspect' AND n.is_adult

@@ -1,0 +1,30 @@
+/*
+id: assessments_factor_cce_24a
+title: Children whose social care assessment identified child criminal exploitation (CIN factor 24A)
+theme: vulnerability_and_context
+order: 12
+question: >-
+  How many children had a children's social care assessment completed in the
+  period that identified child criminal exploitation (CIN census factor 24A)
+  as a factor?
+cannot_tell: >-
+  Children not assessed by children's social care, and assessments still
+  open. The factor is what the social worker recorded at the end of the
+  assessment; recording practice varies between teams and over time. Factor
+  24A exists only from the 2021-22 collection; before that criminal
+  exploitation was often recorded as 13A gangs. Where the council's case
+  management extract and its Ofsted Annex A list both hold the last twelve
+  months' assessments, each child is still counted once.
+unit: count
+counts: children
+numerator: children under 18 with an assessment completed in the period that recorded factor 24A
+needs: ["event:assessment", person]
+breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
+*/
+SELECT e.person_id, e.end_date AS date, e.source_id
+FROM event e
+JOIN person p ON p.person_id = e.person_id
+WHERE e.event_type = 'assessment'
+  AND e.end_date IS NOT NULL
+  AND ',' || e.detail || ',' LIKE '%,24A,%'
+  AND COALESCE(p.birth_month > e.end_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)

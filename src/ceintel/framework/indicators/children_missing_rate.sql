@@ -1,0 +1,34 @@
+/*
+id: children_missing_rate
+title: Children reported missing, per 10,000 children living in the area
+theme: patterns_of_harm
+order: 45
+question: >-
+  Relative to how many children live there, where do the children live who
+  were reported missing in the period, by ward and small area?
+cannot_tell: >-
+  Where children went or were found: children are placed by their home
+  address. Children in care placed far from home are counted where their
+  records put their home, which may be the placement. Episodes recorded as
+  away from placement are not counted. Small areas have few children, so one
+  or two children change the rate a lot.
+unit: rate_per_10000
+counts: children
+numerator: children under 18 with at least one missing episode starting in the period, by home area
+denominator: children aged 0 to 17 living in the area (population estimate for the year nearest the period)
+needs: ["event:missing", "event:away_without_authorisation", person, population]
+breakdowns: [age_band, sex]
+geographies: [partnership, council, ward, small_area]
+*/
+WITH episode AS (
+    SELECT person_id, start_date, MIN(source_id) AS source_id,
+           MAX(CASE WHEN event_type = 'away_without_authorisation' THEN 1 ELSE 0 END) AS away
+    FROM event
+    WHERE event_type IN ('missing', 'away_without_authorisation')
+    GROUP BY person_id, start_date
+)
+SELECT e.person_id, e.start_date AS date, e.source_id
+FROM episode e
+JOIN person p ON p.person_id = e.person_id
+WHERE e.away = 0
+  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)

@@ -1,0 +1,25 @@
+/*
+id: mace_referrals
+title: Referrals of children to the multi-agency child exploitation (MACE) panel
+theme: patterns_of_help
+order: 10
+question: >-
+  How many times were children referred to the multi-agency child
+  exploitation (MACE) panel in the period?
+cannot_tell: >-
+  Whether the referral led to help, or how many exploited children were not
+  referred (see the share never referred). Every referral is counted, so a
+  child referred twice counts twice. Local MACE thresholds and arrangements
+  differ, so counts are hard to compare between partnerships.
+unit: count
+counts: events
+numerator: MACE referrals of children under 18 made in the period
+needs: ["event:mace_referral", person]
+breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
+disclosure: events
+*/
+SELECT e.person_id, e.start_date AS date, e.source_id
+FROM event e
+JOIN person p ON p.person_id = e.person_id
+WHERE e.event_type = 'mace_referral'
+  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)

@@ -1,0 +1,30 @@
+/*
+id: nrm_positive_decisions
+title: NRM referrals of children with a positive decision
+theme: outcomes
+order: 10
+question: >-
+  Of the National Referral Mechanism referrals of children made in the period
+  that have a decision, what share received a positive decision (reasonable
+  grounds to believe the child is a victim of modern slavery)?
+cannot_tell: >-
+  Referrals still waiting for a decision are left out, so recent periods
+  rest on fewer referrals and may change. The decision held may be the
+  reasonable grounds decision rather than the later conclusive grounds
+  decision, and it is counted in the period of the referral, not of the
+  decision. A negative decision does not mean the child was not harmed.
+unit: percentage
+counts: events
+numerator: referrals in the denominator whose decision was positive
+denominator: NRM referrals of children under 18 made in the period with a positive or negative decision recorded
+needs: ["event:nrm_referral", person]
+breakdowns: [age_band, sex]
+disclosure: events
+*/
+SELECT e.person_id, e.start_date AS date, e.source_id,
+       LOWER(e.detail) = 'positive' AS numerator
+FROM event e
+JOIN person p ON p.person_id = e.person_id
+WHERE e.event_type = 'nrm_referral'
+  AND LOWER(e.detail) IN ('positive', 'negative')
+  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)

@@ -1,0 +1,64 @@
+/*
+id: rhi_within_72_hours
+title: Missing episodes followed by a return home interview held within 72 hours
+theme: patterns_of_help
+order: 24
+question: >-
+  Of the missing episodes of children that ended in the period, after what
+  share did a return home interview take place within 72 hours (three days)
+  of the child's return?
+cannot_tell: >-
+  Hours: only dates are recorded, so "within 72 hours" means on or within
+  three days after the return day. Where the return is not recorded the time
+  is counted from the day the child went missing, so the share is lower than
+  the truth for longer episodes. Interviews are matched to the latest
+  missing or away episode of the same child that began on or before the
+  interview, within 28 days; an interview after two close episodes is
+  matched to the later one. Where no source records when the child came back
+  (police missing reports and interview service records often give only when
+  the child went missing), an episode's end is taken as its start day.
+  Episodes are counted once per child per start day, and away-from-placement
+  episodes are left out.
+unit: percentage
+counts: events
+numerator: >-
+  episodes in the denominator followed by an accepted return home interview
+  dated no more than three days after the return (or, where the return is
+  not recorded, the start)
+denominator: >-
+  missing episodes of children under 18 ending in the period (one per child
+  per start day; the start day where no return is recorded)
+needs: ["event:missing", "event:away_without_authorisation", "event:return_home_interview", person]
+breakdowns: [age_band, sex, ethnicity_group, looked_after]
+disclosure: events
+*/
+WITH episode AS (
+    -- one episode per child per start day; a day the council records as away from placement is an away episode
+    SELECT person_id, start_date, MAX(end_date) AS end_date, MIN(source_id) AS source_id,
+           MAX(CASE WHEN event_type = 'away_without_authorisation' THEN 1 ELSE 0 END) AS away
+    FROM event
+    WHERE event_type IN ('missing', 'away_without_authorisation')
+    GROUP BY person_id, start_date
+),
+interview AS (
+    SELECT person_id, start_date AS interview_date, LOWER(detail) AS accepted
+    FROM event
+    WHERE event_type = 'return_home_interview'
+),
+matched AS (
+    -- each interview follows the latest episode (missing or away) that began on or before it, within 28 days
+    SELECT i.person_id, i.interview_date, i.accepted, e.start_date,
+           ROW_NUMBER() OVER (PARTITION BY i.person_id, i.interview_date, i.accepted
+                              ORDER BY e.start_date DESC) AS k
+    FROM interview i
+    JOIN episode e ON e.person_id = i.person_id AND e.start_date <= i.interview_date
+        AND DATE_DIFF('day', e.start_date, i.interview_date) <= 28
+)
+SELECT e.person_id, COALESCE(e.end_date, e.start_date) AS date, e.source_id,
+       MAX(CASE WHEN m.accepted = 'yes' AND DATE_DIFF('day', COALESCE(e.end_date, e.start_date), m.interview_date) <= 3 THEN 1 ELSE 0 END) = 1 AS numerator
+FROM episode e
+JOIN person p ON p.person_id = e.person_id
+LEFT JOIN matched m ON m.person_id = e.person_id AND m.start_date = e.start_date AND m.k = 1
+WHERE e.away = 0
+  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+GROUP BY e.person_id, e.start_date, e.end_date, e.source_id
