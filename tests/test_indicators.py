@@ -131,7 +131,7 @@ def test_sql_is_portable_to_spark(name):
 def test_sql_runs_and_returns_units(framework, name):
     con, partnership = framework
     ind = _indicator(name)
-    cols = compute.compute_indicator(con, ind, partnership.area_codes)
+    cols = compute.unit_columns(con, ind)  # runs the SQL into fw_units
     assert {"person_id", "date"} <= set(cols) <= set(compute.UNIT_COLUMNS)
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE fw_units)").fetchall())
     assert types["date"] == "DATE"
@@ -145,6 +145,7 @@ def test_sql_runs_and_returns_units(framework, name):
     if name.removesuffix(".sql") not in RARE:
         assert units[0] > 0, f"{name} found nothing in the synthetic partnership"
     assert units[0] == units[1], "every unit has a person_id"
+    compute.compute_indicator(con, ind, partnership.area_codes)
     cells = con.execute("SELECT COUNT(*), COUNT(DISTINCT period) FROM fw_cell WHERE indicator_id = ? "
                         "AND area_level = 'partnership' AND breakdown = 'all'", [ind.id]).fetchone()
     assert cells[0] == cells[1] > 0, "one partnership value per period"

@@ -654,6 +654,8 @@ class _State:
             if not len(found):
                 continue
             picks = self._picks(found, hidden)
+            if len(found) <= _FEW:
+                picks = np.union1d(picks, self._neighbours(found))
             if not len(picks):
                 raise DisclosureError(
                     f"cell {int(found[0])} can be worked out from the table's relations alone, "
@@ -748,10 +750,13 @@ class _State:
         exposed = np.bincount(table.cells, weights=(n_hidden[table.row_of] == 0), minlength=n)
         penalty = max(self.threshold, 1)
         # Cost in half units: the count, half a unit for a zero (it hides little but helps
-        # less often), and the relations it would expose. Ties: part before total, then rank.
+        # less often), and the relations it would expose.
         cost = (2 * self.counts + self.zero + 2 * penalty * exposed.astype(np.int64))[table.cells]
-        fix_key = (cost * 2 + table.is_total) * n + self.rank[table.cells]
-        further = 2 * penalty * 2 * n  # a cell two relations away costs a little more
+        further = 2 * penalty  # a cell two relations away costs a little more
+        # Parts before totals, whatever the cost (a total hidden exposes the level above).
+        span = int(cost.max()) + further + 1
+        fix_key = (table.is_total * span + cost) * n + self.rank[table.cells]
+        further *= n
         has_rows = np.diff(table.col_ptr) > 0
         eligible = self.eligible()
         touched = np.zeros(table.n_rows, dtype=bool)
@@ -788,6 +793,16 @@ class _State:
             waiting = waiting[~(done | first)]
         return np.concatenate(picks) if picks else np.zeros(0, dtype=np.int64)
 
+    def _neighbours(self, found: np.ndarray) -> np.ndarray:
+        """Every shown cell in the relations of the recoverable cells. Used when only a few
+        are left: a cell still recoverable after the usual pick often needs several cells
+        hidden at once (a month in a series of rolling windows, say), which single picks
+        find one audit at a time; this costs a few extra cells and saves those audits."""
+        table = self.table
+        ent, _ = table.entries_of_rows(np.unique(table.rows_of_cells(found)))
+        cells = table.cells[ent]
+        return np.unique(cells[self.eligible()[cells]])
+
     def _reach_out(self, i: int, hidden: np.ndarray, eligible: np.ndarray) -> int | None:
         """Nothing to hide in the relations of cell i: look further out, through hidden cells."""
         table, n = self.table, self.table.n_cells
@@ -807,6 +822,7 @@ class _State:
 
 
 _NONE = np.iinfo(np.int64).max
+_FEW = 16  # at most this many recoverable cells left: hide all shown cells around them
 def _touching(table: ConstraintSet, cells: np.ndarray) -> np.ndarray:
     """The given cells and every cell sharing a relation with one of them."""
     cells = np.asarray(cells, dtype=np.int64)

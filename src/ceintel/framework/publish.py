@@ -107,7 +107,7 @@ def publish_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator, time_addit
         FROM fw_cell c JOIN period p USING (period_kind, period)
         WHERE c.indicator_id = ?
     """, [ind.id])
-    cells = con.execute("SELECT * FROM fw_c ORDER BY cell_id").fetch_arrow_table()
+    cells = con.execute("SELECT * FROM fw_c ORDER BY cell_id").to_arrow_table()
     rels = constraints(con, time_additive)
     numerator = np.asarray(cells["numerator"].to_numpy(zero_copy_only=False), dtype=np.int64)
     denominator = cells["denominator"].to_numpy(zero_copy_only=False).astype(float)

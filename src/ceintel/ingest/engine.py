@@ -410,7 +410,7 @@ def _event_select(cfg: SourceConfig, i: int, ev: EventSpec, cols: set[str]) -> s
     role = c("role")
     adult = cfg.role.adult_from_age
     person_role = (f"CASE WHEN identifiers_date_of_birth IS NOT NULL AND "
-                   f"date_diff('year', identifiers_date_of_birth, {c('start_date', 'DATE')}) >= {adult} "
+                   f"{c('start_date', 'DATE')} >= identifiers_date_of_birth + INTERVAL {int(adult)} YEAR "
                    f"THEN 'adult' ELSE {lit(cfg.role.default)} END") if adult else lit(cfg.role.default)
     place_id = "NULL::VARCHAR"
     if ev.place:
