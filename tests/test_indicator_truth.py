@@ -37,7 +37,7 @@ from importlib import resources
 import pytest
 
 from ceintel import duck
-from ceintel.framework import compute, dimensions, periods, registry
+from ceintel.framework import compute, dimensions, periods, registry, views
 from ceintel.warehouse import warehouse_path
 
 TESTED = ("children_cse", "police_incidents_exploitation", "away_episodes", "rhi_accepted", "rhi_offered",
@@ -104,6 +104,7 @@ def computed(linked_workspace):
     con.execute(f"ATTACH '{warehouse_path(ws)}' AS wh (READ_ONLY)")
     con.execute("SET search_path = 'main,wh.main'")
     dimensions.build_dimensions(con, partnership)
+    views.create_views(con)
     reporting = periods.reporting_periods(partnership.periods, dt.date(2026, 9, 30))
     compute.create_period_table(con, reporting)
     compute.create_cell_table(con)

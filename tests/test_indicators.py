@@ -1,8 +1,10 @@
-"""The built-in indicators: complete headers, SQL that runs on a linked partnership, portable to Spark.
+"""The built-in indicators and shared views: complete headers, SQL that runs on a linked partnership,
+portable to Spark.
 
-Every ``.sql`` file in ``framework/indicators/`` is checked on its own (parametrised by file), so a
-broken indicator names itself. The SQL runs against the ``linked_workspace`` warehouse, attached
-read-only exactly as ``ceintel build`` attaches it.
+Every ``.sql`` file in ``framework/indicators/`` and ``framework/views/`` is checked on its own
+(parametrised by file), so a broken indicator or view names itself. The SQL runs against the
+``linked_workspace`` warehouse, attached read-only exactly as ``ceintel build`` attaches it, with the
+views made as the build makes them.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import sqlglot
 from sqlglot.errors import ErrorLevel
 
 from ceintel import duck
-from ceintel.framework import compute, dimensions, periods, registry
+from ceintel.errors import ConfigError
+from ceintel.framework import compute, dimensions, periods, registry, views
 from ceintel.warehouse import warehouse_path
 
 FILES = sorted(f.name for f in (resources.files("ceintel.framework") / "indicators").iterdir()
                if f.name.endswith(".sql"))
+VIEW_FILES = sorted(f.name for f in (resources.files("ceintel.framework") / "views").iterdir()
+                    if f.name.endswith(".sql"))
 
 AVOID = (
     # DOMAIN.md "Language": the "avoid" column (a proper language checker comes later)
@@ -52,6 +57,11 @@ def _indicator(name: str) -> registry.Indicator:
     return registry.parse_indicator(text, f"framework/indicators/{name}")
 
 
+def _view(name: str) -> views.View:
+    text = (resources.files("ceintel.framework") / "views" / name).read_text(encoding="utf-8")
+    return views.parse_view(text, f"framework/views/{name}")
+
+
 @pytest.fixture(scope="module")
 def framework(linked_workspace):
     """A connection like ``ceintel build``'s: warehouse read-only, dimensions and periods ready."""
@@ -61,6 +71,7 @@ def framework(linked_workspace):
     con.execute(f"ATTACH '{warehouse_path(ws)}' AS wh (READ_ONLY)")
     con.execute("SET search_path = 'main,wh.main'")
     dimensions.build_dimensions(con, partnership)
+    views.create_views(con)
     compute.create_period_table(con, periods.reporting_periods(partnership.periods, dt.date(2026, 9, 30)))
     compute.create_cell_table(con)
     yield con, partnership
@@ -113,9 +124,9 @@ def test_words_are_not_blaming(name):
     assert not used, f"{name} uses {used}; see DOMAIN.md, Language"
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", FILES + [f"views/{v}" for v in VIEW_FILES])
 def test_sql_is_portable_to_spark(name):
-    sql = _indicator(name).sql
+    sql = _view(name.removeprefix("views/")).sql if name.startswith("views/") else _indicator(name).sql
     code = re.sub(r"--[^\n]*", "", sql)
     for pattern, what in NOT_PORTABLE:
         assert not re.search(pattern, code, re.I), f"{name} uses {what}"
@@ -153,3 +164,52 @@ def test_sql_runs_and_returns_units(framework, name):
         bad = con.execute("SELECT COUNT(*) FROM fw_cell WHERE indicator_id = ? AND "
                           "(value < 0 OR value > 100 OR numerator > denominator)", [ind.id]).fetchone()[0]
         assert bad == 0
+
+
+# ------------------------------------------------------------------ shared views
+
+@pytest.mark.parametrize("name", VIEW_FILES)
+def test_view_header_is_valid(name):
+    view = _view(name)
+    assert view.id == name.removesuffix(".sql")
+    assert view.description.strip() == view.description and len(view.description) >= 40
+    assert view.sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+def test_views_come_in_dependency_order():
+    """A view may read only views made before it (lower order, or same order and earlier id)."""
+    made: list[str] = []
+    for view in views.load_views():
+        later = [v.id for v in views.load_views() if v.id not in made and v.id != view.id]
+        used = [v for v in later if re.search(rf"\b{v}\b", re.sub(r"--[^\n]*", "", view.sql))]
+        assert not used, f"{view.id} reads {used}, made after it: give it a higher order"
+        made.append(view.id)
+
+
+def test_views_are_tables_indicators_can_read(framework):
+    con, _ = framework
+    cols = {v: [r[0] for r in con.execute(f"DESCRIBE {v}").fetchall()] for v in ("concern", "event_age",
+                                                                                "missing_episode")}
+    assert cols["concern"] == ["person_id", "exploitation_type", "date", "end_date", "source_id", "recorded_as",
+                               "under_18"]
+    assert {"under_18", "under_18_at_end", "adult", "event_type", "start_date"} <= set(cols["event_age"])
+    kinds = dict(con.execute("SELECT recorded_as, COUNT(*) FROM concern GROUP BY 1").fetchall())
+    assert set(kinds) == {"flag", "event", "cin_factor"}
+    factors = con.execute("SELECT DISTINCT exploitation_type FROM concern WHERE recorded_as = 'cin_factor'").fetchall()
+    assert {f[0] for f in factors} <= {"cse", "cce", "trafficking"}
+    dup = con.execute("SELECT COUNT(*) FROM (SELECT person_id, start_date FROM missing_episode "
+                      "GROUP BY ALL HAVING COUNT(*) > 1)").fetchone()[0]
+    assert dup == 0, "one missing episode per person per start day"
+
+
+@pytest.mark.parametrize("header, problem", [
+    ("id: concern\ndescription: too short", "description"),
+    ("description: One row per thing, with columns a and b.\ncolour: blue", "colour"),
+    ("id: event\ndescription: One row per thing, with columns a and b.", "already a warehouse"),
+])
+def test_a_bad_view_header_names_its_file_and_field(header, problem):
+    name = "event" if "id: event" in header else "concern"
+    with pytest.raises(ConfigError, match=rf"views/{name}\.sql: .*{problem}"):
+        views.parse_view(f"/*\n{header}\n*/\nSELECT 1 AS x", f"views/{name}.sql")
+    with pytest.raises(ConfigError, match="a view file starts with a /\\* ... \\*/ YAML header"):
+        views.parse_view("SELECT 1", "views/x.sql")

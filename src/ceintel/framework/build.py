@@ -41,6 +41,7 @@ from ceintel.framework.dimensions import build_dimensions
 from ceintel.framework.periods import reporting_periods
 from ceintel.framework.publish import publish_all
 from ceintel.framework.registry import Registry, load_registry
+from ceintel.framework.views import create_views, drop_views
 from ceintel.warehouse import warehouse_path
 from ceintel.workspace import Workspace
 
@@ -104,10 +105,12 @@ def build_framework(ws: Workspace, registry: Registry | None = None, progress: P
         end = reporting_end(con, partnership.periods.end)
         periods = reporting_periods(partnership.periods, end)
         build_dimensions(con, partnership)
+        create_views(con)
         create_period_table(con, periods)
         create_cell_table(con)
         steps = len(registry) + 2
         columns = compute_all(con, list(registry), partnership.area_codes, progress=progress)
+        drop_views(con)  # record-level rows: a framework file keeps only counts
         if progress:
             progress(len(registry), steps, "counting")
         meta = {ind.id: {"time_additive": is_time_additive(ind, columns[ind.id]), "columns": columns[ind.id],

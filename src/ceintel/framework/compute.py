@@ -298,30 +298,36 @@ def _population(con: duckdb.DuckDBPyConnection) -> None:
         return
     bands = " ".join(f"WHEN age BETWEEN {lo} AND {hi} THEN '{band}'" for band, lo, hi in AGE_BANDS)
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fw_pop_year AS
+        WITH base AS (
+            SELECT p.year, p.lsoa, a.parent_code AS ward, w.parent_code AS la,
+                   CASE {bands} END AS age_band, p.sex, p.children
+            FROM population p
+            JOIN area a ON a.area_level = 'small_area' AND a.area_code = p.lsoa
+            JOIN area w ON w.area_level = 'ward' AND w.area_code = a.parent_code
+        ),
+        levels AS (
+            SELECT year, 'partnership' AS area_code, age_band, sex, children FROM base
+            UNION ALL SELECT year, la, age_band, sex, children FROM base
+            UNION ALL SELECT year, ward, age_band, sex, children FROM base
+            UNION ALL SELECT year, lsoa, age_band, sex, children FROM base
+        )
+        SELECT year, area_code, '{ALL}' AS breakdown, '{ALL}' AS category, SUM(children) AS children
+        FROM levels GROUP BY year, area_code
+        UNION ALL
+        SELECT year, area_code, 'age_band', age_band, SUM(children) FROM levels GROUP BY year, area_code, age_band
+        UNION ALL
+        SELECT year, area_code, 'sex', sex, SUM(children) FROM levels GROUP BY year, area_code, sex
+    """)
+    con.execute("""
         CREATE OR REPLACE TABLE fw_pop AS
         WITH years AS (SELECT DISTINCT year FROM population),
         nearest AS (
             SELECT pe.period_kind, pe.period, y.year FROM period pe CROSS JOIN years y
             QUALIFY ROW_NUMBER() OVER (PARTITION BY pe.period_kind, pe.period
                                        ORDER BY ABS(y.year - EXTRACT(YEAR FROM pe.period_end)), y.year DESC) = 1
-        ),
-        base AS (
-            SELECT n.period_kind, n.period, p.lsoa, a.parent_code AS ward, w.parent_code AS la,
-                   CASE {bands} END AS age_band, p.sex, p.children
-            FROM nearest n JOIN population p ON p.year = n.year
-            JOIN area a ON a.area_level = 'small_area' AND a.area_code = p.lsoa
-            JOIN area w ON w.area_level = 'ward' AND w.area_code = a.parent_code
-        ),
-        levels AS (
-            SELECT period_kind, period, 'partnership' AS area_code, age_band, sex, children FROM base
-            UNION ALL SELECT period_kind, period, la, age_band, sex, children FROM base
-            UNION ALL SELECT period_kind, period, ward, age_band, sex, children FROM base
-            UNION ALL SELECT period_kind, period, lsoa, age_band, sex, children FROM base
         )
-        SELECT period_kind, period, area_code, '{ALL}' AS breakdown, '{ALL}' AS category, SUM(children) AS children
-        FROM levels GROUP BY ALL
-        UNION ALL
-        SELECT period_kind, period, area_code, 'age_band', age_band, SUM(children) FROM levels GROUP BY ALL
-        UNION ALL
-        SELECT period_kind, period, area_code, 'sex', sex, SUM(children) FROM levels GROUP BY ALL
+        SELECT n.period_kind, n.period, py.area_code, py.breakdown, py.category, py.children
+        FROM nearest n JOIN fw_pop_year py ON py.year = n.year
     """)
+    con.execute("DROP TABLE fw_pop_year")

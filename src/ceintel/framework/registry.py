@@ -148,11 +148,14 @@ class Indicator(BaseModel):
         return THEMES[self.theme]
 
 
-def parse_indicator(text: str, path: str = "<text>") -> Indicator:
-    """Read one indicator file; errors name the file and the header field."""
+def split_header(text: str, path: str = "<text>", kind: str = "an indicator file") -> tuple[dict, str]:
+    """The YAML header (with ``id`` defaulting to the file name) and the SQL of a ``/* header */ SELECT`` file.
+
+    Shared by indicators and framework views (:mod:`ceintel.framework.views`); errors name the file.
+    """
     m = _HEADER.match(text)
     if not m:
-        raise ConfigError(f"{path}: an indicator file starts with a /* ... */ YAML header, then the SQL")
+        raise ConfigError(f"{path}: {kind} starts with a /* ... */ YAML header, then the SQL")
     try:
         header = yaml.safe_load(m["yaml"]) or {}
     except yaml.YAMLError as exc:
@@ -166,11 +169,21 @@ def parse_indicator(text: str, path: str = "<text>") -> Indicator:
     if path != "<text>" and header.get("id") not in (None, stem):
         raise ConfigError(f"{path}: id {header.get('id')!r} differs from the file name {stem!r}")
     header.setdefault("id", stem)
+    return header, sql
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """A pydantic error as ``field: message; ...``, for a ConfigError that names the header field."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'header'}: {e['msg']}" for e in exc.errors())
+
+
+def parse_indicator(text: str, path: str = "<text>") -> Indicator:
+    """Read one indicator file; errors name the file and the header field."""
+    header, sql = split_header(text, path)
     try:
         return Indicator(**header, sql=sql, path=str(path))
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'header'}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+        raise ConfigError(f"{path}: {validation_problems(exc)}") from None
 
 
 def _builtin_files() -> list[tuple[str, str]]:

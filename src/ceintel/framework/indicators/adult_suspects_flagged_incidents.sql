@@ -22,21 +22,16 @@ needs: ["event:police_incident", "event:crime_victim", "event:crime_suspect", pe
 breakdowns: [sex]
 */
 WITH named AS (
-    SELECT COALESCE(e.incident_ref, e.source_id || ':' || e.event_id) AS incident,
-           e.person_id, e.start_date, e.event_role, e.source_id,
-           COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH,
-                    p.role = 'child', FALSE) AS is_child,
-           COALESCE(p.birth_month <= e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH,
-                    p.role = 'adult', FALSE) AS is_adult
-    FROM event e
-    JOIN person p ON p.person_id = e.person_id
-    WHERE e.event_type IN ('police_incident', 'crime_victim', 'crime_suspect')
-      AND array_length(e.exploitation_types) > 0
+    SELECT COALESCE(incident_ref, source_id || ':' || event_id) AS incident,
+           person_id, start_date, event_role, source_id, under_18, adult
+    FROM event_age
+    WHERE event_type IN ('police_incident', 'crime_victim', 'crime_suspect')
+      AND array_length(exploitation_types) > 0
 ),
 with_child AS (
-    SELECT DISTINCT incident FROM named WHERE is_child
+    SELECT DISTINCT incident FROM named WHERE under_18
 )
 SELECT n.person_id, n.start_date AS date, n.source_id
 FROM named n
 JOIN with_child w ON w.incident = n.incident
-WHERE n.event_role = 'suspect' AND n.is_adult
+WHERE n.event_role = 'suspect' AND n.adult

@@ -30,24 +30,19 @@ needs: ["event:police_incident", "event:crime_victim", "event:crime_suspect", pe
 breakdowns: [sex]
 */
 WITH named AS (
-    SELECT COALESCE(e.incident_ref, e.source_id || ':' || e.event_id) AS incident,
-           e.person_id, e.start_date, e.event_role,
-           CASE WHEN array_length(e.exploitation_types) > 0 THEN 1 ELSE 0 END AS flagged,
-           COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH,
-                    p.role = 'child', FALSE) AS is_child,
-           COALESCE(p.birth_month <= e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH,
-                    p.role = 'adult', FALSE) AS is_adult
-    FROM event e
-    JOIN person p ON p.person_id = e.person_id
-    WHERE e.event_type IN ('police_incident', 'crime_victim', 'crime_suspect')
+    SELECT COALESCE(incident_ref, source_id || ':' || event_id) AS incident,
+           person_id, start_date, event_role, under_18, adult,
+           array_length(exploitation_types) > 0 AS flagged
+    FROM event_age
+    WHERE event_type IN ('police_incident', 'crime_victim', 'crime_suspect')
 ),
 link AS (
     SELECT a.person_id AS adult_id, a.start_date, c.person_id AS child_id
     FROM named a
     JOIN named c ON c.incident = a.incident AND c.person_id <> a.person_id
-    WHERE a.event_role = 'suspect' AND a.is_adult
-      AND c.is_child
-      AND (c.event_role = 'victim' OR (c.flagged = 1 AND c.event_role = 'suspect'))
+    WHERE a.event_role = 'suspect' AND a.adult
+      AND c.under_18
+      AND (c.event_role = 'victim' OR (c.flagged AND c.event_role = 'suspect'))
 )
 SELECT l.adult_id AS person_id, l.start_date AS date
 FROM link l

@@ -19,10 +19,9 @@ numerator: children under 18 with an assessment completed in the period that rec
 needs: ["event:assessment", person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
-SELECT e.person_id, e.end_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'assessment'
-  AND e.end_date IS NOT NULL
-  AND ',' || e.detail || ',' LIKE '%,12A,%'
-  AND COALESCE(p.birth_month > e.end_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, end_date AS date, source_id
+FROM event_age
+WHERE event_type = 'assessment'
+  AND end_date IS NOT NULL
+  AND ',' || detail || ',' LIKE '%,12A,%'
+  AND under_18_at_end

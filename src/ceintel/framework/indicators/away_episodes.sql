@@ -20,9 +20,8 @@ needs: ["event:away_without_authorisation", person]
 breakdowns: [age_band, sex, ethnicity_group]
 disclosure: events
 */
-SELECT e.person_id, e.start_date AS date, MIN(e.source_id) AS source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'away_without_authorisation'
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
-GROUP BY e.person_id, e.start_date
+SELECT person_id, start_date AS date, MIN(source_id) AS source_id
+FROM event_age
+WHERE event_type = 'away_without_authorisation'
+  AND under_18
+GROUP BY person_id, start_date

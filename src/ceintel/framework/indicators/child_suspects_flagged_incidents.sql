@@ -18,10 +18,9 @@ numerator: children under 18 recorded as suspects in police incidents with an ex
 needs: ["event:police_incident", "event:crime_suspect", person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type IN ('police_incident', 'crime_suspect')
-  AND e.event_role = 'suspect'
-  AND array_length(e.exploitation_types) > 0
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM event_age
+WHERE event_type IN ('police_incident', 'crime_suspect')
+  AND event_role = 'suspect'
+  AND array_length(exploitation_types) > 0
+  AND under_18

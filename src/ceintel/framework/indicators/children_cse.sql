@@ -21,20 +21,7 @@ numerator: children under 18 with a CSE concern recorded (flag, exploitation typ
 needs: [flag, event, person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
-WITH concern AS (
-    SELECT person_id, start_date AS date, end_date, source_id
-    FROM flag
-    WHERE exploitation_type = 'cse'
-    UNION ALL
-    SELECT person_id, start_date AS date, CAST(NULL AS DATE) AS end_date, source_id
-    FROM event
-    WHERE array_contains(exploitation_types, 'cse')
-    UNION ALL
-    SELECT person_id, COALESCE(end_date, start_date) AS date, CAST(NULL AS DATE) AS end_date, source_id
-    FROM event
-    WHERE event_type = 'assessment' AND ',' || detail || ',' LIKE '%,11A,%'
-)
-SELECT c.person_id, c.date, c.end_date, c.source_id
-FROM concern c
-JOIN person p ON p.person_id = c.person_id
-WHERE COALESCE(p.birth_month > c.date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, date, end_date, source_id
+FROM concern
+WHERE exploitation_type = 'cse'
+  AND under_18

@@ -24,32 +24,20 @@ needs: [flag, event, person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
 WITH cse AS (
-    SELECT person_id, start_date AS date, source_id FROM flag WHERE exploitation_type = 'cse'
-    UNION ALL
-    SELECT person_id, start_date AS date, source_id FROM event WHERE array_contains(exploitation_types, 'cse')
-    UNION ALL
-    SELECT person_id, COALESCE(end_date, start_date) AS date, source_id FROM event
-    WHERE event_type = 'assessment' AND ',' || detail || ',' LIKE '%,11A,%'
+    SELECT person_id, date, source_id, under_18 FROM concern WHERE exploitation_type = 'cse'
 ),
 cce AS (
-    SELECT person_id, start_date AS date, source_id FROM flag WHERE exploitation_type IN ('cce', 'county_lines')
-    UNION ALL
-    SELECT person_id, start_date AS date, source_id FROM event
-    WHERE array_contains(exploitation_types, 'cce') OR array_contains(exploitation_types, 'county_lines')
-    UNION ALL
-    SELECT person_id, COALESCE(end_date, start_date) AS date, source_id FROM event
-    WHERE event_type = 'assessment' AND ',' || detail || ',' LIKE '%,24A,%'
+    SELECT person_id, date, source_id, under_18 FROM concern WHERE exploitation_type IN ('cce', 'county_lines')
 ),
 both_types AS (
-    SELECT a.person_id, a.date, a.source_id
+    SELECT a.person_id, a.date, a.source_id, a.under_18
     FROM cse a JOIN cce b ON b.person_id = a.person_id AND b.date <= a.date
         AND DATE_DIFF('day', b.date, a.date) <= 365
     UNION ALL
-    SELECT b.person_id, b.date, b.source_id
+    SELECT b.person_id, b.date, b.source_id, b.under_18
     FROM cce b JOIN cse a ON a.person_id = b.person_id AND a.date <= b.date
         AND DATE_DIFF('day', a.date, b.date) <= 365
 )
-SELECT DISTINCT u.person_id, u.date, u.source_id
-FROM both_types u
-JOIN person p ON p.person_id = u.person_id
-WHERE COALESCE(p.birth_month > u.date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT DISTINCT person_id, date, source_id
+FROM both_types
+WHERE under_18

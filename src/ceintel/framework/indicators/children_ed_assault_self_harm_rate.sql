@@ -21,9 +21,8 @@ needs: ["event:emergency_department_attendance", person, population]
 breakdowns: [age_band, sex]
 geographies: [partnership, council, ward]
 */
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'emergency_department_attendance'
-  AND e.detail IN ('assault', 'self_harm')
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM event_age
+WHERE event_type = 'emergency_department_attendance'
+  AND detail IN ('assault', 'self_harm')
+  AND under_18

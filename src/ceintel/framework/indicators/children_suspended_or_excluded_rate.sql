@@ -22,8 +22,7 @@ needs: ["event:suspension", "event:permanent_exclusion", person, population]
 breakdowns: [age_band, sex]
 geographies: [partnership, council, ward]
 */
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type IN ('suspension', 'permanent_exclusion')
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM event_age
+WHERE event_type IN ('suspension', 'permanent_exclusion')
+  AND under_18

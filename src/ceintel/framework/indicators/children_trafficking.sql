@@ -23,24 +23,12 @@ numerator: children under 18 with a trafficking concern (flag, exploitation type
 needs: [flag, event, person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
-WITH concern AS (
-    SELECT person_id, start_date AS date, end_date, source_id
-    FROM flag
-    WHERE exploitation_type = 'trafficking'
-    UNION ALL
-    SELECT person_id, start_date AS date, CAST(NULL AS DATE) AS end_date, source_id
-    FROM event
-    WHERE array_contains(exploitation_types, 'trafficking')
-    UNION ALL
-    SELECT person_id, COALESCE(end_date, start_date) AS date, CAST(NULL AS DATE) AS end_date, source_id
-    FROM event
-    WHERE event_type = 'assessment' AND ',' || detail || ',' LIKE '%,12A,%'
-    UNION ALL
-    SELECT person_id, start_date AS date, CAST(NULL AS DATE) AS end_date, source_id
-    FROM event
-    WHERE event_type = 'nrm_referral'
-)
-SELECT c.person_id, c.date, c.end_date, c.source_id
-FROM concern c
-JOIN person p ON p.person_id = c.person_id
-WHERE COALESCE(p.birth_month > c.date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, date, end_date, source_id
+FROM concern
+WHERE exploitation_type = 'trafficking'
+  AND under_18
+UNION ALL
+SELECT person_id, start_date AS date, CAST(NULL AS DATE) AS end_date, source_id
+FROM event_age
+WHERE event_type = 'nrm_referral'
+  AND under_18

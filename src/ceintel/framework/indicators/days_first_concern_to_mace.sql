@@ -26,20 +26,6 @@ disclosure: events
 WITH mace_source AS (
     SELECT DISTINCT source_id FROM event WHERE event_type IN ('mace_referral', 'mace_plan')
 ),
-concern AS (
-    SELECT person_id, start_date AS date, source_id
-    FROM flag
-    UNION ALL
-    SELECT person_id, start_date AS date, source_id
-    FROM event
-    WHERE array_length(exploitation_types) > 0
-    UNION ALL
-    SELECT person_id, COALESCE(end_date, start_date) AS date, source_id
-    FROM event
-    WHERE event_type = 'assessment'
-      AND (',' || detail || ',' LIKE '%,11A,%' OR ',' || detail || ',' LIKE '%,12A,%'
-           OR ',' || detail || ',' LIKE '%,24A,%')
-),
 outside_mace AS (
     SELECT c.person_id, c.date
     FROM concern c
@@ -47,11 +33,10 @@ outside_mace AS (
     WHERE m.source_id IS NULL
 ),
 referral AS (
-    SELECT e.person_id, e.start_date, e.source_id, e.event_id
-    FROM event e
-    JOIN person p ON p.person_id = e.person_id
-    WHERE e.event_type = 'mace_referral'
-      AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+    SELECT person_id, start_date, source_id, event_id
+    FROM event_age
+    WHERE event_type = 'mace_referral'
+      AND under_18
 )
 SELECT r.person_id, r.start_date AS date, r.source_id,
        DATE_DIFF('day', MIN(o.date), r.start_date) AS value

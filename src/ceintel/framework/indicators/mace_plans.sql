@@ -17,8 +17,7 @@ needs: ["event:mace_plan", person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after]
 disclosure: events
 */
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'mace_plan'
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM event_age
+WHERE event_type = 'mace_plan'
+  AND under_18

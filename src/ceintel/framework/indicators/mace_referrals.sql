@@ -18,8 +18,7 @@ needs: ["event:mace_referral", person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 disclosure: events
 */
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'mace_referral'
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM event_age
+WHERE event_type = 'mace_referral'
+  AND under_18

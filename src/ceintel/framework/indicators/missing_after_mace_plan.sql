@@ -19,22 +19,14 @@ needs: ["event:mace_plan", "event:missing", "event:away_without_authorisation", 
 breakdowns: [age_band, sex]
 */
 WITH plan AS (
-    SELECT e.person_id, e.start_date, e.source_id
-    FROM event e
-    JOIN person p ON p.person_id = e.person_id
-    WHERE e.event_type = 'mace_plan'
-      AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
-),
-episode AS (
-    SELECT person_id, start_date,
-           MAX(CASE WHEN event_type = 'away_without_authorisation' THEN 1 ELSE 0 END) AS away
-    FROM event
-    WHERE event_type IN ('missing', 'away_without_authorisation')
-    GROUP BY person_id, start_date
+    SELECT person_id, start_date, source_id
+    FROM event_age
+    WHERE event_type = 'mace_plan'
+      AND under_18
 )
 SELECT pl.person_id, pl.start_date AS date, pl.source_id,
        MAX(CASE WHEN e.person_id IS NOT NULL THEN 1 ELSE 0 END) = 1 AS numerator
 FROM plan pl
-LEFT JOIN episode e ON e.person_id = pl.person_id AND e.away = 0 AND e.start_date > pl.start_date
-    AND DATE_DIFF('day', pl.start_date, e.start_date) <= 183
+LEFT JOIN missing_episode e ON e.person_id = pl.person_id AND NOT e.away AND e.start_date > pl.start_date
+    AND e.start_date <= pl.start_date + INTERVAL 183 DAY
 GROUP BY pl.person_id, pl.start_date, pl.source_id

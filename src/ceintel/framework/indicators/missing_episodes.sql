@@ -20,15 +20,7 @@ needs: ["event:missing", "event:away_without_authorisation", person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after]
 disclosure: events
 */
-WITH episode AS (
-    SELECT person_id, start_date, MIN(source_id) AS source_id,
-           MAX(CASE WHEN event_type = 'away_without_authorisation' THEN 1 ELSE 0 END) AS away
-    FROM event
-    WHERE event_type IN ('missing', 'away_without_authorisation')
-    GROUP BY person_id, start_date
-)
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM episode e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.away = 0
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM missing_episode
+WHERE NOT away
+  AND under_18

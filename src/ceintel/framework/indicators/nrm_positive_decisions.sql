@@ -21,10 +21,8 @@ needs: ["event:nrm_referral", person]
 breakdowns: [age_band, sex]
 disclosure: events
 */
-SELECT e.person_id, e.start_date AS date, e.source_id,
-       LOWER(e.detail) = 'positive' AS numerator
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'nrm_referral'
-  AND LOWER(e.detail) IN ('positive', 'negative')
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id, LOWER(detail) = 'positive' AS numerator
+FROM event_age
+WHERE event_type = 'nrm_referral'
+  AND LOWER(detail) IN ('positive', 'negative')
+  AND under_18

@@ -25,12 +25,11 @@ needs: ["event:police_incident", "event:crime_victim", "event:crime_suspect", "e
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
 WITH police AS (
-    SELECT e.person_id, e.start_date, e.source_id
-    FROM event e
-    JOIN person p ON p.person_id = e.person_id
-    WHERE e.event_type IN ('police_incident', 'crime_victim', 'crime_suspect', 'arrest', 'missing')
-      AND array_length(e.exploitation_types) > 0
-      AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+    SELECT person_id, start_date, source_id
+    FROM event_age
+    WHERE event_type IN ('police_incident', 'crime_victim', 'crime_suspect', 'arrest', 'missing')
+      AND array_length(exploitation_types) > 0
+      AND under_18
 ),
 known_csc AS (
     SELECT DISTINCT person_id

@@ -28,14 +28,7 @@ geographies: [partnership, council]
 disclosure: events
 */
 WITH with_concern AS (
-    SELECT person_id FROM flag
-    UNION
-    SELECT person_id FROM event WHERE array_length(exploitation_types) > 0
-    UNION
-    SELECT person_id FROM event
-    WHERE event_type = 'assessment'
-      AND (',' || detail || ',' LIKE '%,11A,%' OR ',' || detail || ',' LIKE '%,12A,%'
-           OR ',' || detail || ',' LIKE '%,24A,%')
+    SELECT DISTINCT person_id FROM concern
 ),
 active AS (
     -- when each source record was in use: from its first to its last event

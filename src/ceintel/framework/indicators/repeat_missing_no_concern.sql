@@ -24,19 +24,8 @@ denominator: >-
 needs: ["event:missing", "event:away_without_authorisation", flag, event, person]
 breakdowns: [age_band, sex, ethnicity_group, looked_after, sen, disability]
 */
-WITH episode AS (
-    SELECT person_id, start_date,
-           MAX(CASE WHEN event_type = 'away_without_authorisation' THEN 1 ELSE 0 END) AS away
-    FROM event
-    WHERE event_type IN ('missing', 'away_without_authorisation')
-    GROUP BY person_id, start_date
-),
-missing AS (
-    SELECT e.person_id, e.start_date
-    FROM episode e
-    JOIN person p ON p.person_id = e.person_id
-    WHERE e.away = 0
-      AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+WITH missing AS (
+    SELECT person_id, start_date FROM missing_episode WHERE NOT away AND under_18
 ),
 repeat_episode AS (
     SELECT m.person_id, m.start_date
@@ -47,14 +36,7 @@ repeat_episode AS (
     HAVING COUNT(*) >= 3
 ),
 with_concern AS (
-    SELECT person_id FROM flag
-    UNION
-    SELECT person_id FROM event WHERE array_length(exploitation_types) > 0
-    UNION
-    SELECT person_id FROM event
-    WHERE event_type = 'assessment'
-      AND (',' || detail || ',' LIKE '%,11A,%' OR ',' || detail || ',' LIKE '%,12A,%'
-           OR ',' || detail || ',' LIKE '%,24A,%')
+    SELECT DISTINCT person_id FROM concern
 )
 SELECT r.person_id, r.start_date AS date, c.person_id IS NULL AS numerator
 FROM repeat_episode r

@@ -29,15 +29,7 @@ needs: ["event:missing", "event:away_without_authorisation", "event:return_home_
 breakdowns: [age_band, sex, ethnicity_group, looked_after]
 disclosure: events
 */
-WITH episode AS (
-    -- one episode per child per start day; a day the council records as away from placement is an away episode
-    SELECT person_id, start_date, MAX(end_date) AS end_date, MIN(source_id) AS source_id,
-           MAX(CASE WHEN event_type = 'away_without_authorisation' THEN 1 ELSE 0 END) AS away
-    FROM event
-    WHERE event_type IN ('missing', 'away_without_authorisation')
-    GROUP BY person_id, start_date
-),
-interview AS (
+WITH interview AS (
     SELECT person_id, start_date AS interview_date, LOWER(detail) AS accepted
     FROM event
     WHERE event_type = 'return_home_interview'
@@ -48,14 +40,13 @@ matched AS (
            ROW_NUMBER() OVER (PARTITION BY i.person_id, i.interview_date, i.accepted
                               ORDER BY e.start_date DESC) AS k
     FROM interview i
-    JOIN episode e ON e.person_id = i.person_id AND e.start_date <= i.interview_date
+    JOIN missing_episode e ON e.person_id = i.person_id AND e.start_date <= i.interview_date
         AND DATE_DIFF('day', e.start_date, i.interview_date) <= 28
 )
 SELECT e.person_id, COALESCE(e.end_date, e.start_date) AS date, e.source_id,
        MAX(CASE WHEN m.accepted = 'yes' THEN 1 ELSE 0 END) = 1 AS numerator
-FROM episode e
-JOIN person p ON p.person_id = e.person_id
+FROM missing_episode e
 LEFT JOIN matched m ON m.person_id = e.person_id AND m.start_date = e.start_date AND m.k = 1
-WHERE e.away = 0
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+WHERE NOT e.away
+  AND e.under_18
 GROUP BY e.person_id, e.start_date, e.end_date, e.source_id

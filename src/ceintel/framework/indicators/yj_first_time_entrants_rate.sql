@@ -25,10 +25,9 @@ needs: ["event:youth_justice_outcome", person, population]
 breakdowns: [age_band, sex]
 geographies: [partnership, council, ward]
 */
-SELECT e.person_id, e.start_date AS date, e.source_id
-FROM event e
-JOIN person p ON p.person_id = e.person_id
-WHERE e.event_type = 'youth_justice_outcome'
-  AND e.detail IN ('youth_caution', 'youth_conditional_caution', 'referral_order',
-                   'youth_rehabilitation_order', 'detention_training_order')
-  AND COALESCE(p.birth_month > e.start_date - INTERVAL 18 YEAR - INTERVAL 1 MONTH, p.role = 'child', FALSE)
+SELECT person_id, start_date AS date, source_id
+FROM event_age
+WHERE event_type = 'youth_justice_outcome'
+  AND detail IN ('youth_caution', 'youth_conditional_caution', 'referral_order',
+                 'youth_rehabilitation_order', 'detention_training_order')
+  AND under_18
