@@ -630,18 +630,6 @@ class _State:
         self.dirty[_touching(self.table, cells)] = True
 
     def run(self) -> None:
-        self._repair()
-        if self.known.any():
-            # Protected zeros a reader pins by non-negativity were taken as known above;
-            # they are still hidden, so they must not be recoverable either.
-            labels = _components(self.table, self.mask)
-            found, _ = _audit(self.table, self.mask, labels, np.unique(labels[self.known]))
-            if len(found):
-                raise DisclosureError(
-                    f"protected cell {int(found[0])} can be worked out from the table (it is 0 "
-                    f"and its relations show it); publish it or protect cells around it")
-
-    def _repair(self) -> None:
         while True:
             self._lone_rule()
             if self._given_away():
@@ -651,71 +639,29 @@ class _State:
             if not self.dirty.any():
                 return
             labels = _components(self.table, hidden)
-            groups = np.unique(labels[self.dirty])
-            found, _ = _audit(self.table, hidden, labels, groups)
+            found, _ = _audit(self.table, hidden, labels, np.unique(labels[self.dirty]))
             self.dirty[:] = False
             if not len(found):
                 return
-            if self._close_dense(found, hidden, labels, groups):
-                self.dirty[found] = True  # audited again once the region is closed
-                continue
-            # A hidden zero that can be worked out protects nothing: show it rather than
-            # hide more to cover it. Every null-space vector is 0 on it, so this changes
-            # nobody else's status. (A protected cell is covered like any other.)
-            zeros = found[self.zero[found] & ~self.protected[found]]
+            # A hidden zero that can be worked out protects nothing: show it (or, if
+            # protected, count it as known) rather than hiding more to cover it. Every
+            # null-space vector is 0 on it, so this changes nobody else's status.
+            zeros = found[self.zero[found]]
             self.banned[zeros] = True
-            self.mask[zeros] = False
-            found = found[~self.zero[found] | self.protected[found]]
+            self.mask[zeros[~self.protected[zeros]]] = False
+            self.known[zeros[self.protected[zeros]]] = True
+            found = found[~self.zero[found]]
             if not len(found):
                 continue
             picks = self._picks(found, hidden)
+            if len(found) <= _FEW:
+                picks = np.union1d(picks, self._neighbours(found))
             if not len(picks):
                 raise DisclosureError(
                     f"cell {int(found[0])} can be worked out from the table's relations alone, "
                     f"and every cell in its relations is already hidden; check the constraints "
                     f"and the protected cells")
             self.hide(picks)
-
-    def _close_dense(self, found: np.ndarray, hidden: np.ndarray, labels: np.ndarray,
-                     groups: np.ndarray) -> bool:
-        """Close the groups where most hidden cells can be worked out, at their own level.
-
-        Small areas by month with quarters and rolling windows shown make nearly every
-        small cell recoverable: there are almost as many relations as hidden cells (a
-        month series with its quarters and rolling 12-month windows has only 8 degrees of
-        freedom in 42 months), and protecting them one cell per audit would take dozens of
-        audits of a large group. In such a group (a third or more of its hidden cells
-        recoverable), every relation with a third or more of its parts hidden gets all its
-        small parts hidden too (up to 3 x threshold; never a total), repeatedly. That
-        hides more than strictly needed, but only at the level where most cells were
-        hidden anyway, and it ends in an audit or two."""
-        per_group = np.bincount(np.searchsorted(groups, labels[found]), minlength=len(groups))
-        size = np.bincount(np.searchsorted(groups, labels[hidden & np.isin(labels, groups)]),
-                           minlength=len(groups))
-        dense = groups[3 * per_group >= size]
-        if not len(dense):
-            return False
-        table = self.table
-        cap = 3 * max(self.threshold, 1)
-        part = ~table.is_total
-        in_dense = np.zeros(table.n_cells, dtype=bool)
-        in_dense[np.flatnonzero(np.isin(labels, dense))] = True
-        n_parts = np.add.reduceat(part.astype(np.int64), table.starts)
-        touches = np.add.reduceat(in_dense[table.cells].astype(np.int64), table.starts) > 0
-        closed = False
-        while True:
-            hidden_part = (self.hidden()[table.cells] & part).astype(np.int64)
-            n_hidden = np.add.reduceat(hidden_part, table.starts)
-            rows = np.flatnonzero(touches & (3 * n_hidden >= n_parts) & (n_hidden < n_parts))
-            ent, _ = table.entries_of_rows(rows)
-            ent = ent[part[ent]]
-            cells = table.cells[ent]
-            new = np.unique(cells[self.eligible()[cells] & (self.counts[cells] <= cap)])
-            if not len(new):
-                return closed
-            closed = True
-            self.hide(new)
-            touches[table.rows_of_cells(new)] = True
 
     def _lone_rule(self) -> None:
         """Hide a second cell in every relation with exactly one hidden cell, until none is left."""
@@ -806,23 +752,16 @@ class _State:
         # Cost in half units: the count, half a unit for a zero (it hides little but helps
         # less often), and the relations it would expose.
         cost = (2 * self.counts + self.zero + 2 * penalty * exposed.astype(np.int64))[table.cells]
-        # Cheapest first; a part before a total at equal cost. (Across relations the
-        # cost decides: a big aggregate is a part of its quarter, say, and would expose
-        # the level above.) A cell two relations away costs a little more.
-        fix_key = (cost * 2 + table.is_total) * n + self.rank[table.cells]
-        further = 2 * penalty * 2 * n
+        further = 2 * penalty  # a cell two relations away costs a little more
+        # Parts before totals, whatever the cost (a total hidden exposes the level above).
+        span = int(cost.max()) + further + 1
+        fix_key = (table.is_total * span + cost) * n + self.rank[table.cells]
+        further *= n
         has_rows = np.diff(table.col_ptr) > 0
         eligible = self.eligible()
         touched = np.zeros(table.n_rows, dtype=bool)
         picks: list[np.ndarray] = []
         waiting = np.unique(found)
-        if len(waiting) <= _LOCAL_MAX:
-            cell_cost = 2 * self.counts + self.zero + 2 * penalty * exposed.astype(np.int64)
-            chosen, waiting = self._formula_picks(waiting, hidden, eligible, cell_cost)
-            if len(chosen):
-                picks.append(chosen)
-                eligible[chosen] = False
-                touched[table.rows_of_cells(chosen)] = True
         while len(waiting):
             entry_key = np.where(eligible[table.cells], fix_key, _NONE)
             row_best = np.minimum.reduceat(entry_key, table.starts)
@@ -854,51 +793,6 @@ class _State:
             waiting = waiting[~(done | first)]
         return np.concatenate(picks) if picks else np.zeros(0, dtype=np.int64)
 
-    def _formula_picks(self, found: np.ndarray, hidden: np.ndarray, eligible: np.ndarray,
-                       cell_cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each recoverable cell, the cheapest shown cell in the reader's formula for it.
-
-        The formula comes from the relations around the cell: least squares for ``y`` with
-        ``y^T A = e_i`` on about a hundred and fifty hidden cells near it (floating point is
-        enough, this only chooses; the audit judges). Hiding a shown cell that the formula
-        uses breaks that formula, where a guess among neighbours often does not (a month
-        pinned by rolling windows a year apart, say). A cell whose formula uses an already
-        chosen cell is skipped; cells without a usable formula are returned for the
-        neighbour rule."""
-        table, n = self.table, self.table.n_cells
-        chosen = np.zeros(n, dtype=bool)
-        rest = []
-        for i in found.tolist():
-            ball = _ball(table, hidden, i, _BALL)
-            rows = np.unique(table.rows_of_cells(ball))
-            ent, offsets = table.entries_of_rows(rows)
-            local_row = np.repeat(np.arange(len(rows)), np.diff(offsets))
-            cells = table.cells[ent]
-            pos = np.full(n, -1, dtype=np.int64)
-            pos[ball] = np.arange(len(ball))
-            col = pos[cells]
-            inside = col >= 0
-            a = np.zeros((len(rows), len(ball)))
-            a[local_row[inside], col[inside]] = table.coef[ent[inside]]
-            target = np.zeros(len(ball))
-            target[0] = 1.0
-            y = np.linalg.lstsq(a.T, target, rcond=None)[0]
-            if np.abs(a.T @ y - target).max() > 1e-6:
-                rest.append(i)
-                continue
-            out_cells, inverse = np.unique(cells[~inside], return_inverse=True)
-            weight = np.bincount(inverse, weights=y[local_row[~inside]] * table.coef[ent[~inside]],
-                                 minlength=len(out_cells))
-            support = out_cells[np.abs(weight) > 1e-6]
-            if chosen[support].any():
-                continue
-            support = support[eligible[support] & ~chosen[support]]
-            if not len(support):
-                rest.append(i)
-                continue
-            chosen[support[np.argmin(cell_cost[support] * n + self.rank[support])]] = True
-        return np.flatnonzero(chosen), np.array(rest, dtype=np.int64)
-
     def _neighbours(self, found: np.ndarray) -> np.ndarray:
         """Every shown cell in the relations of the recoverable cells. Used when only a few
         are left: a cell still recoverable after the usual pick often needs several cells
@@ -928,26 +822,7 @@ class _State:
 
 
 _NONE = np.iinfo(np.int64).max
-_LOCAL_MAX = 400  # at most this many recoverable cells: choose from their formulas
-_BALL = 150  # hidden cells around a recoverable cell to work out its formula from
 _FEW = 16  # at most this many recoverable cells left: hide all shown cells around them
-def _ball(table: ConstraintSet, hidden: np.ndarray, i: int, size: int) -> np.ndarray:
-    """Hidden cells near cell i (breadth first through shared relations), about ``size`` of
-    them, i first."""
-    ball = np.array([i], dtype=np.int64)
-    inside = np.zeros(table.n_cells, dtype=bool)
-    inside[i] = True
-    frontier = ball
-    while len(ball) < size and len(frontier):
-        ent, _ = table.entries_of_rows(np.unique(table.rows_of_cells(frontier)))
-        near = table.cells[ent]
-        near = np.unique(near[hidden[near] & ~inside[near]])[: size - len(ball)]
-        inside[near] = True
-        ball = np.concatenate([ball, near])
-        frontier = near
-    return ball
-
-
 def _touching(table: ConstraintSet, cells: np.ndarray) -> np.ndarray:
     """The given cells and every cell sharing a relation with one of them."""
     cells = np.asarray(cells, dtype=np.int64)
