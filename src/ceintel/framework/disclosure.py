@@ -840,6 +840,14 @@ def round_to_base(count: int, base: int) -> int:
     return ((int(count) + base // 2) // base) * base
 
 
+def round_counts_to_base(counts: np.ndarray, base: int | None) -> np.ndarray:
+    """:func:`round_to_base` for a whole column of counts (as floats, so hidden cells can be NaN)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if not base:
+        return counts.astype(float)
+    return (((counts + base // 2) // base) * base).astype(float)
+
+
 def publish_value(count: int | None, suppressed: bool, round_to: int | None = None) -> int | str:
     """What to print in a cell: ``c`` if suppressed, ``:`` if there is no value, ``k`` if a positive
     count rounds to zero, else the (possibly rounded) count."""

@@ -35,6 +35,7 @@ from ceintel.framework.disclosure import (
     ROUNDS_TO_ZERO,
     SUPPRESSED,
     Constraint,
+    round_counts_to_base,
     suppress,
 )
 from ceintel.framework.registry import Indicator, Registry
@@ -91,12 +92,6 @@ def constraints(con: duckdb.DuckDBPyConnection, time_additive: bool) -> list[Con
     return out
 
 
-def _rounded(counts: np.ndarray, base: int | None) -> np.ndarray:
-    if not base:
-        return counts.astype(float)
-    return np.round(counts / base) * base
-
-
 def publish_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator, time_additive: bool,
                       audiences: dict[str, AudienceRule], cell_caveat: str | None) -> pa.Table:
     """The published rows of one indicator for every audience."""
@@ -134,7 +129,7 @@ def publish_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator, time_addit
         threshold = rule.threshold if ind.disclosure != "none" else 0
         status = np.full(len(cells), "", dtype=object)
         pub_value = value.copy()
-        pub_num = _rounded(numerator, rule.round_to)
+        pub_num = round_counts_to_base(numerator, rule.round_to)
         pub_den = denominator.copy()
         if ind.unit == "median_days":
             # the number of rows a median summarises adds up like any count, so it is protected like one
@@ -149,13 +144,13 @@ def publish_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator, time_addit
             if ind.unit == "percentage":
                 den_counts = np.nan_to_num(denominator).astype(np.int64)
                 hidden_den = suppress(den_counts, rels, threshold)
-                pub_den = _rounded(den_counts, rule.round_to)
+                pub_den = round_counts_to_base(den_counts, rule.round_to)
                 pub_den[hidden_den] = np.nan
                 status[den_counts == 0] = NOT_APPLICABLE
                 hidden = hidden | hidden_den
             pub_num[hidden_num] = np.nan
             if ind.unit == "count":
-                pub_value = _rounded(numerator, rule.round_to)
+                pub_value = round_counts_to_base(numerator, rule.round_to)
                 if rule.round_to:
                     status[(numerator > 0) & (pub_value == 0)] = ROUNDS_TO_ZERO
             elif ind.unit == "rate_per_10000":
