@@ -131,7 +131,7 @@ PERSON = Table(
     "person recognised across sources by the identity step",
     (
         _c("person_id", "VARCHAR", "keyed pseudonym, stable across refreshes", required=True),
-        _c("role", "VARCHAR", "child or adult (child if any source knows them as a child)", code_list="role"),
+        _c("role", "VARCHAR", "child or adult (child if a record that knows the age says so; a source's default role counts only when none does)", code_list="role"),
         _c("sex", "VARCHAR", "the sex most sources record", code_list="sex"),
         _c("birth_month", "DATE", "the birth month most sources record"),
         _c("ethnicity_group", "VARCHAR", "the ONS group most sources record, unknowns set aside",
@@ -164,11 +164,13 @@ ASSOCIATION = Table(
     "association",
     "recorded link between two people",
     (
-        _c("person_a", "VARCHAR", "keyed pseudonym", required=True),
-        _c("person_b", "VARCHAR", "keyed pseudonym", required=True),
+        _c("person_a", "VARCHAR", "keyed pseudonym of the first person"),
+        _c("person_b", "VARCHAR", "keyed pseudonym of the second person"),
         _c("kind", "VARCHAR", "kind of link", code_list="association_kind"),
         _c("date", "DATE", "when it was recorded"),
         _c("source_id", "VARCHAR", "source that recorded it", required=True),
+        _c("record_a", "VARCHAR", "source record of the first person"),
+        _c("record_b", "VARCHAR", "source record of the second person"),
     ),
 )
 

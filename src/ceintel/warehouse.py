@@ -51,7 +51,7 @@ def build_warehouse(ws: Workspace) -> Path:
     try:
         for table in TABLES.values():
             con.execute(table.create_sql())
-        for name in ("person_record", "event", "flag", "ace"):
+        for name in ("person_record", "event", "flag", "ace", "association"):
             files = _parquet(ws, name)
             if files:
                 cols = ", ".join(TABLES[name].column_names)
@@ -87,11 +87,18 @@ def _people(ws: Workspace, con: duckdb.DuckDBPyConnection) -> None:
     for name in ("person_record", "event", "flag", "ace"):
         con.execute(f"""UPDATE {name} t SET person_id = m.person_id FROM person_map m
                         WHERE m.source_id = t.source_id AND m.record_key = t.record_id""")
+    for side in ("a", "b"):
+        con.execute(f"""UPDATE association t SET person_{side} = m.person_id FROM person_map m
+                        WHERE m.source_id = t.source_id AND m.record_key = t.record_{side}""")
     cols = ", ".join(TABLES["person"].column_names)
     con.execute(f"""
         INSERT INTO person ({cols})
         SELECT r.person_id,
-               CASE WHEN bool_or(r.role = 'child') THEN 'child' ELSE any_value(r.role) END,
+               -- a record that knows the age decides; a source's default role (for people it gives no date of
+               -- birth) counts only when no record knows the age: a disruption order's subject is an adult
+               CASE WHEN bool_or(r.role = 'child' AND r.birth_month IS NOT NULL) THEN 'child'
+                    WHEN bool_or(r.birth_month IS NOT NULL) THEN 'adult'
+                    WHEN bool_or(r.role = 'adult') THEN 'adult' ELSE any_value(r.role) END,
                mode(r.sex) FILTER (WHERE r.sex IN ('M', 'F')),
                mode(r.birth_month),
                mode(r.ethnicity_group) FILTER (WHERE r.ethnicity_group NOT IN ('not_known', 'refused')),

@@ -47,7 +47,7 @@ def check_source(cfg: SourceConfig, path: Path, *, areas: tuple[str, ...] = (),
             rows = con.execute(
                 f"SELECT v, count(*) FROM (SELECT unnest(list_filter(list_transform(regexp_split_to_array("
                 f"{raw}, {lit(spec.split)}), lambda x: trim(x)), lambda x: x <> '')) AS v FROM stage1) "
-                f"WHERE {code_case('v', spec.codes, spec.map)} = {lit(UNKNOWN)} GROUP BY v ORDER BY 2 DESC, 1").fetchall()
+                f"WHERE {code_case('v', spec.codes, spec.map, patterns=spec.patterns)} = {lit(UNKNOWN)} GROUP BY v ORDER BY 2 DESC, 1").fetchall()
         else:
             rows = con.execute(f"SELECT {raw}, count(*) FROM stage1 WHERE {mapped} = {lit(UNKNOWN)} "
                                f"GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()

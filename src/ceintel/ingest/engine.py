@@ -29,7 +29,7 @@ from ceintel.ingest.source_config import EventSpec, FieldSpec, SourceConfig
 from ceintel.ingest.sql import DROP, UNKNOWN, code_case, lit, nhs_valid_sql, upn_valid_sql
 from ceintel.pseudonym import pseudonym
 
-DATE_FIELDS = ("identifiers.date_of_birth",)
+DATE_FIELDS = ("identifiers.date_of_birth", "association.with.date_of_birth", "association.date")
 BOOLEAN_FIELDS = ("person.looked_after", "person.sen", "person.disability")
 IDENTIFYING = ("identifiers.",)
 ETHNICITY_LISTS = ("ethnicity_dfe", "ethnicity_police_ic", "ethnicity_self_defined", "ethnicity_nhs")
@@ -135,13 +135,13 @@ class Compiler:
             self._multi(name, col, raw, spec)
         elif spec.codes or spec.map:
             self._coded(name, col, raw, spec, required)
-        elif name == "identifiers.nhs_number":
+        elif name.endswith(".nhs_number"):
             digits = self.stage(f"d_{col}", f"regexp_replace({raw}, '[^0-9]', '', 'g')")
             valid = self.stage(f"ok_{col}", nhs_valid_sql(f"regexp_replace({raw}, '[^0-9]', '', 'g')"))
             self.out.select[col] = f"CASE WHEN {valid} THEN {digits} END"
             self.out.checks.append(Check(name, "warning", f"{raw} IS NOT NULL AND NOT coalesce({valid}, false)",
                                          lit("NHS number fails the modulus 11 check; not used"), raw))
-        elif name == "identifiers.upn":
+        elif name.endswith(".upn"):
             upn_expr = f"upper(regexp_replace({raw}, '\\s', '', 'g'))"
             upn = self.stage(f"d_{col}", upn_expr)
             valid = self.stage(f"ok_{col}", upn_valid_sql(upn_expr))
@@ -154,7 +154,7 @@ class Compiler:
             self.out.select[col] = raw
 
     def _coded(self, name: str, col: str, raw: str, spec: FieldSpec, required: bool) -> None:
-        case = self.stage(f"m_{col}", code_case(raw, spec.codes, spec.map))
+        case = self.stage(f"m_{col}", code_case(raw, spec.codes, spec.map, patterns=spec.patterns))
         default = lit(spec.default) if spec.default else "NULL"
         self.out.select[col] = (f"CASE WHEN {raw} IS NULL THEN {default} WHEN {case} = {lit(UNKNOWN)} THEN {default} "
                                 f"WHEN {case} = {lit(DROP)} THEN NULL ELSE {case} END")
@@ -170,7 +170,7 @@ class Compiler:
     def _multi(self, name: str, col: str, raw: str, spec: FieldSpec) -> None:
         parts = f"list_transform(regexp_split_to_array({raw}, {lit(spec.split)}), lambda v: nullif(trim(v), ''))"
         if spec.codes or spec.map:
-            case = code_case("v", spec.codes, spec.map, in_lambda=True)
+            case = code_case("v", spec.codes, spec.map, in_lambda=True, patterns=spec.patterns)
             mapped = self.stage(f"m_{col}",
                                 f"list_transform(list_filter({parts}, lambda v: v IS NOT NULL), lambda v: {case})")
             keep = f"list_filter({mapped}, lambda c: c NOT IN ({lit(DROP)}, {lit(UNKNOWN)}))"
@@ -320,6 +320,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, path: Path, *
     warnings = Counter({f"{f}: {r}": n for f, r, n in con.execute(
         "SELECT w.field, w.reason, count(*) FROM (SELECT unnest(warnings) AS w FROM good) GROUP BY ALL").fetchall()})
     _record_keys(con, cfg, secret)
+    if cfg.association:
+        _record_keys(con, cfg, secret, column="association_with_record_id", key="with_record_key")
     tables = _canonical(con, cfg)
     identifiers = _identifiers(con, cfg, extract_date, path, raw.sheet)
     loaded = con.execute("SELECT count(*) FROM good").fetchone()[0]
@@ -392,13 +394,16 @@ def _area_columns(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, areas: tupl
         FROM (SELECT m.*, {place_la} AS place_la FROM mapped m {' '.join(joins)})""")
 
 
-def _record_keys(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, secret: bytes) -> None:
-    ids = [r[0] for r in con.execute("SELECT DISTINCT identifiers_record_id FROM good").fetchall()]
+def _record_keys(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, secret: bytes,
+                 column: str = "identifiers_record_id", key: str = "record_key") -> None:
+    """Pseudonymise a record-id column; the same number gives the same key wherever on the row it stands."""
+    ids = [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM good WHERE {column} IS NOT NULL").fetchall()]
     keys = pa.table({"record_id": pa.array(ids, pa.string()),
                      "record_key": pa.array([pseudonym(secret, "record", cfg.source, i) for i in ids], pa.string())})
     con.register("record_keys", keys)
-    con.execute("CREATE OR REPLACE TEMP TABLE good AS SELECT g.*, k.record_key FROM good g "
-                "JOIN record_keys k ON k.record_id = g.identifiers_record_id")
+    join = "JOIN" if key == "record_key" else "LEFT JOIN"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT g.*, k.record_key AS {key} FROM good g "
+                f"{join} record_keys k ON k.record_id = g.{column}")
     con.unregister("record_keys")
 
 
@@ -462,9 +467,11 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig) -> dict[str, p
           SELECT g.record_key, {p('person_sex')} AS sex, {p('identifiers_date_of_birth', 'DATE')} AS dob,
                  {ethnicity_group} AS ethnicity_group, g.home_lsoa, g.home_la,
                  {p('person_looked_after', 'BOOLEAN')} AS looked_after, {p('person_sen', 'BOOLEAN')} AS sen,
-                 {p('person_disability', 'BOOLEAN')} AS disability, g._row, r.adult
+                 {p('person_disability', 'BOOLEAN')} AS disability, g._row,
+                 coalesce(r.adult, {_association_adult(cfg, cols, 'identifiers_date_of_birth', None)}) AS adult
           FROM good g LEFT JOIN (SELECT record_id, min(person_role = 'adult') AS adult FROM ev GROUP BY ALL) r
-            ON r.record_id = g.record_key)
+            ON r.record_id = g.record_key
+          {_second_person_rows(cfg, cols)})
         SELECT {lit(cfg.source)} AS source_id, record_key AS record_id, NULL::VARCHAR AS person_id,
                CASE WHEN bool_and(coalesce(adult, {str(cfg.role.default == 'adult').lower()})) THEN 'adult'
                     ELSE 'child' END AS role,
@@ -473,6 +480,13 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig) -> dict[str, p
                arg_max(home_lsoa, _row) AS home_lsoa, arg_max(home_la, _row) AS home_la,
                bool_or(looked_after) AS looked_after, bool_or(sen) AS sen, bool_or(disability) AS disability
         FROM rows GROUP BY record_key ORDER BY record_key""").to_arrow_table()
+    if cfg.association:
+        tables["association"] = con.execute(f"""
+            SELECT NULL::VARCHAR AS person_a, NULL::VARCHAR AS person_b, association_kind AS kind,
+                   {p('association_date', 'DATE')} AS date, {lit(cfg.source)} AS source_id,
+                   record_key AS record_a, with_record_key AS record_b
+            FROM good WHERE with_record_key IS NOT NULL AND with_record_key <> record_key
+            ORDER BY record_a, record_b, date""").to_arrow_table()
     if not cfg.events:
         return tables
     tables["event"] = con.execute(
@@ -511,6 +525,28 @@ def _canonical(con: duckdb.DuckDBPyConnection, cfg: SourceConfig) -> dict[str, p
     return tables
 
 
+def _association_adult(cfg: SourceConfig, cols: set[str], dob: str, given: str | None) -> str:
+    """SQL: is this person of a row's association an adult at the association's date (NULL when unknown)."""
+    if given:
+        return str(given == "adult").lower()
+    adult = cfg.role.adult_from_age
+    if not cfg.association or not adult or dob not in cols or "association_date" not in cols:
+        return "NULL::BOOLEAN"
+    return f"(association_date >= {dob} + INTERVAL {int(adult)} YEAR)"
+
+
+def _second_person_rows(cfg: SourceConfig, cols: set[str]) -> str:
+    """SQL (UNION ALL ...) giving the association's second person a person-record row of its own."""
+    if not cfg.association:
+        return ""
+    dob = "association_with_date_of_birth" if "association_with_date_of_birth" in cols else "NULL::DATE"
+    adult = _association_adult(cfg, cols, "association_with_date_of_birth", cfg.association.role)
+    return f"""UNION ALL
+          SELECT with_record_key, NULL::VARCHAR, {dob}, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR,
+                 NULL::BOOLEAN, NULL::BOOLEAN, NULL::BOOLEAN, _row, {adult}
+          FROM good WHERE with_record_key IS NOT NULL"""
+
+
 def _identifiers(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date: dt.date, path: Path,
                  sheet: str | None) -> pa.Table:
     """What the identity step links on, one row per spelling; it never leaves the identity area.
@@ -532,12 +568,25 @@ def _identifiers(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, extract_date
         last = (f"coalesce({last}, CASE WHEN contains({full}, ',') THEN trim(split_part({full}, ',', 1)) "
                 f"ELSE regexp_extract({full}, '(\\S+)$', 1) END)")
     file_label = path.name + (f"#{sheet}" if sheet else "")
+    scheme = lit(cfg.record_id_scheme) if cfg.record_id_scheme else "NULL::VARCHAR"
+    second = ""
+    if cfg.association:
+        w = "association_with_"
+        second = f"""UNION ALL
+          SELECT with_record_key, {w}record_id, {c(w + 'first_name')}, {c(w + 'last_name')},
+                 {c(w + 'date_of_birth', 'DATE')}, {c(w + 'postcode')}, {c(w + 'nhs_number')}, {c(w + 'upn')},
+                 {c(w + 'address')}, NULL::VARCHAR, _row
+          FROM good WHERE with_record_key IS NOT NULL"""
     return con.execute(f"""
-        SELECT {lit(cfg.source)} AS source_id, record_key, identifiers_record_id AS agency_record_id,
-               {lit(cfg.record_id_scheme) if cfg.record_id_scheme else 'NULL::VARCHAR'} AS record_id_scheme,
-               {first} AS first_name, {last} AS last_name, {c('identifiers_date_of_birth', 'DATE')} AS date_of_birth,
-               {c('identifiers_postcode')} AS postcode, {c('identifiers_nhs_number')} AS nhs_number,
-               {c('identifiers_upn')} AS upn, {c('identifiers_address')} AS address, {c('person_sex')} AS sex,
+        WITH people AS (
+          SELECT record_key, identifiers_record_id AS agency_record_id, {first} AS first_name, {last} AS last_name,
+                 {c('identifiers_date_of_birth', 'DATE')} AS date_of_birth, {c('identifiers_postcode')} AS postcode,
+                 {c('identifiers_nhs_number')} AS nhs_number, {c('identifiers_upn')} AS upn,
+                 {c('identifiers_address')} AS address, {c('person_sex')} AS sex, _row
+          FROM good
+          {second})
+        SELECT {lit(cfg.source)} AS source_id, record_key, agency_record_id, {scheme} AS record_id_scheme,
+               first_name, last_name, date_of_birth, postcode, nhs_number, upn, address, sex,
                {lit(extract_date.isoformat())}::DATE AS extract_date,
                {lit(file_label)} AS source_file, list(_row ORDER BY _row) AS source_rows
-        FROM good GROUP BY ALL ORDER BY record_key, source_rows[1]""").to_arrow_table()
+        FROM people GROUP BY ALL ORDER BY record_key, source_rows[1]""").to_arrow_table()

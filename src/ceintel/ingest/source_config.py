@@ -10,6 +10,9 @@ constant (``{value: police_incident}``), or a full mapping::
       map: {"IC0": null}              # the agency's own values → codes (applied first)
       default: not_known              # for values neither knows (omit: the row is quarantined)
 
+    kind: {column: Location, codes: place_type,
+           patterns: {"* Park": park}}    # name patterns, when values are names (``*`` is any text)
+
     exploitation_types: {column: Flags, split: ";", codes: exploitation_type,
                          map: {"COUNTY LINES": county_lines, DA: null}}
 
@@ -46,6 +49,10 @@ class FieldSpec(_Strict):
     split: str | None = Field(default=None, description="regular expression between values, e.g. ';' or '[,&]'")
     codes: str | None = None
     map: dict[str, str | None] = Field(default_factory=dict)
+    patterns: dict[str, str | None] = Field(
+        default_factory=dict,
+        description="name patterns (``*`` is any text), tried in order when neither the map nor the code list "
+                    "knows a value, e.g. {'* Park': park} for places recorded by name")
     default: str | None = None
     formats: list[str] | None = None
     required: bool = False
@@ -74,7 +81,8 @@ class FieldSpec(_Strict):
                 raise ValueError(f"split '{self.split}' is not a valid regular expression: {exc}") from None
         if self.codes:
             known = code_list(self.codes)
-            targets = [("default", self.default)] + [(f"map['{k}']", v) for k, v in self.map.items()]
+            targets = ([("default", self.default)] + [(f"map['{k}']", v) for k, v in self.map.items()]
+                       + [(f"patterns['{k}']", v) for k, v in self.patterns.items()])
             for where, code in targets:
                 if code is not None and code not in known:
                     raise ValueError(f"{where} = '{code}' is not a code of {self.codes}; "
@@ -117,6 +125,39 @@ class EventSpec(_Strict):
 
     _fields = field_validator("event_type", "start_date", "end_date", "role", "exploitation_types", "factors",
                               "detail", "incident_ref", mode="before")(classmethod(lambda cls, v: _as_field(v)))
+
+
+class AssociationSpec(_Strict):
+    """A second person on each row and the recorded link between the two (e.g. Nominal 1 and Nominal 2).
+
+    The second person is mapped like ``identifiers`` (at least a record id) and
+    reaches the identity step as a record of this source, so the link lands
+    between two linked people. A row whose second record id is blank keeps its
+    first person and gives no link.
+    """
+
+    with_: dict[IdentifierName, FieldSpec] = Field(alias="with", description="the second person's identifiers")
+    kind: FieldSpec
+    date: FieldSpec | None = None
+    role: Literal["child", "adult"] | None = Field(
+        default=None, description="the second person's role when the source says it (e.g. the child a "
+                                  "disruption order protects); otherwise worked out from age at the date")
+
+    @field_validator("with_", mode="before")
+    @classmethod
+    def _fields(cls, v: Any) -> Any:
+        return {k: _as_field(x) for k, x in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("kind", "date", mode="before")
+    @classmethod
+    def _field(cls, v: Any) -> Any:
+        return _as_field(v)
+
+    @model_validator(mode="after")
+    def _has_record_id(self) -> AssociationSpec:
+        if "record_id" not in self.with_:
+            raise ValueError("association.with.record_id is required: the column holding the second person's number")
+        return self
 
 
 class ExtractDate(_Strict):
@@ -169,6 +210,7 @@ class SourceConfig(_Strict):
                     "council's case-management Person ID) are the same person when their ids are equal")
     person: dict[PersonField, FieldSpec] = Field(default_factory=dict)
     events: list[EventSpec] = Field(default_factory=list)
+    association: AssociationSpec | None = None
 
     @field_validator("identifiers", "person", mode="before")
     @classmethod
@@ -192,6 +234,8 @@ class SourceConfig(_Strict):
             out.append("ace")
         if any(e.place for e in self.events):
             out.append("place")
+        if self.association:
+            out.append("association")
         return out
 
     def all_fields(self) -> list[tuple[str, FieldSpec]]:
@@ -210,6 +254,12 @@ class SourceConfig(_Strict):
                     spec = getattr(e.place, name)
                     if spec is not None:
                         out.append((f"events[{i}].place.{name}", spec))
+        if self.association:
+            a = self.association
+            out += [(f"association.with.{k}", v) for k, v in a.with_.items()]
+            out.append(("association.kind", a.kind))
+            if a.date is not None:
+                out.append(("association.date", a.date))
         return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ceintel.codes import CodeList, code_list, normalise_code_text
 
 DROP = "\x01drop"  # a value mapped to null on purpose
@@ -20,8 +22,10 @@ def fold_sql(expr: str) -> str:
     return f"trim(regexp_replace(lower({expr}), '[\\s_\\-./]+', ' ', 'g'))"
 
 
-def code_case(expr: str, codes: str | None, mapping: dict[str, str | None], *, in_lambda: bool = False) -> str:
-    """SQL mapping a raw value to a code: the source's own map first, then the code list's codes and aliases.
+def code_case(expr: str, codes: str | None, mapping: dict[str, str | None], *, in_lambda: bool = False,
+              patterns: dict[str, str | None] | None = None) -> str:
+    """SQL mapping a raw value to a code: the source's own map first, then the code list's codes and aliases,
+    then the source's name patterns (``* Park`` → park) in the order given.
 
     A MAP lookup folds the value once and finds it by hash; inside a lambda (a
     list of values in one cell) DuckDB rebuilds the MAP for every element, so
@@ -37,14 +41,30 @@ def code_case(expr: str, codes: str | None, mapping: dict[str, str | None], *, i
         if code is not None and codes and code not in code_list(codes):
             raise ValueError(f"map value '{code}' is not a code of {codes}")
         pairs[normalise_code_text(raw)] = code if code is not None else DROP
-    if not pairs:
+    if not pairs and not patterns:
         return expr
+    unknown = _pattern_case(expr, codes, patterns or {})
     if in_lambda:
         whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in pairs.items())
-        return f"(CASE {fold_sql(expr)} {whens} ELSE {lit(UNKNOWN)} END)"
+        return f"(CASE {fold_sql(expr)} {whens} ELSE {unknown} END)"
     entries = ", ".join(f"{lit(k)}: {lit(v)}" for k, v in pairs.items())
+    found = f"(MAP {{{entries}}})[{fold_sql(expr)}]" if pairs else "NULL"
     return (f"(CASE WHEN {expr} IS NULL THEN NULL "
-            f"ELSE coalesce((MAP {{{entries}}})[{fold_sql(expr)}], {lit(UNKNOWN)}) END)")
+            f"ELSE coalesce({found}, {unknown}) END)")
+
+
+def _pattern_case(expr: str, codes: str | None, patterns: dict[str, str | None]) -> str:
+    """SQL for the name patterns, falling back to UNKNOWN; patterns are folded like values, ``*`` is any text."""
+    if not patterns:
+        return lit(UNKNOWN)
+    whens = []
+    for pattern, code in patterns.items():
+        if code is not None and codes and code not in code_list(codes):
+            raise ValueError(f"pattern value '{code}' is not a code of {codes}")
+        folded = normalise_code_text(pattern)
+        regex = ".*".join(re.escape(part) for part in folded.split("*"))
+        whens.append(f"WHEN regexp_full_match({fold_sql(expr)}, {lit(regex)}) THEN {lit(code if code else DROP)}")
+    return f"(CASE {' '.join(whens)} ELSE {lit(UNKNOWN)} END)"
 
 
 def nhs_valid_sql(digits: str) -> str:
