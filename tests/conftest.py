@@ -54,3 +54,25 @@ def built_workspace(linked_workspace):
 
     build_framework(linked_workspace.workspace)
     return linked_workspace
+
+
+@pytest.fixture(scope="session")
+def analysis_workspace(tmp_path_factory: pytest.TempPathFactory):
+    """A borough big enough for its planted patterns to stand out (8,000 children), linked and analysed (~40 s).
+
+    The analyses' truth tests need several peer groups and a few dozen children
+    with exploitation concerns; the 3,000-child ``linked_workspace`` has too few
+    for a pathway to be "the commonest". Returns the ``DemoResult``. Tests must not change it.
+    """
+    from ceintel.analysis.run import run_analyses
+    from ceintel.demo import make_demo_workspace
+    from ceintel.identity.run import link_workspace
+    from ceintel.ingest.run import ingest_workspace
+    from ceintel.warehouse import build_warehouse
+
+    result = make_demo_workspace(tmp_path_factory.mktemp("analysis") / "ws", children=8000, seed=11)
+    ingest_workspace(result.workspace)
+    build_warehouse(result.workspace)
+    link_workspace(result.workspace)
+    run_analyses(result.workspace)
+    return result

@@ -299,6 +299,11 @@ def _link_files(paths: list[Path], out: Path, truth: Path | None) -> None:
 review_app = typer.Typer(help="Clerical review of the pairs the linkage is unsure of.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 
+from ceintel.maturity.cli import actions_app, maturity_app  # noqa: E402  (light: typer and rich only)
+
+app.add_typer(maturity_app, name="maturity")
+app.add_typer(actions_app, name="actions")
+
 
 @review_app.command("list")
 def review_list(
@@ -549,6 +554,38 @@ def build(folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Pa
 
 
 @app.command()
+def analyse(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    only: Annotated[list[str] | None, typer.Option(help="Run only this analysis (repeatable); see --list.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the analyses and the questions they answer.")] = False,
+) -> None:
+    """Overlaps, journeys, ACEs, places and networks: aggregate tables for everyone, pseudonymised ones for analysts."""
+    from ceintel.analysis.run import ANALYSES, run_analyses
+    from ceintel.progress import bar
+    from ceintel.workspace import open_workspace
+
+    if list_:
+        table = Table(title=f"{len(ANALYSES)} analyses", box=box.SIMPLE)
+        for col in ("table", "for", "question"):
+            table.add_column(col, overflow="fold")
+        for a in ANALYSES:
+            table.add_row(a.table, "analysts" if a.audience == "analyst" else "everyone", a.question)
+        console.print(table)
+        return
+    ws = open_workspace(folder)
+    with bar(console, "Running the analyses") as progress:
+        result = run_analyses(ws, progress=progress, only=tuple(only) if only else None)
+    slowest = max(result.seconds, key=result.seconds.get)
+    console.print(f"{len(result.rows)} analyses in {sum(result.seconds.values()):.1f} s (slowest: {slowest}, "
+                  f"{result.seconds[slowest]:.1f} s) → {result.path}")
+    if result.summary:
+        s = result.summary
+        console.print(f"{s['children_with_concern']:,} children with exploitation concerns; "
+                      f"{s['places_of_concern']} places of concern; {s['peer_groups']} peer groups; "
+                      f"{s['adults_linked_2']} adults linked to 2 or more children.")
+
+
+@app.command()
 def indicators(folder: Annotated[Path | None, typer.Argument(
         help="Workspace folder (adds its own indicators/ folder); omit for the built-in set.")] = None) -> None:
     """List the indicators: theme, id, unit and the question each answers."""
@@ -603,6 +640,12 @@ def codes(name: Annotated[str | None, typer.Argument(help="A code list to show; 
     for e in cl.entries:
         table.add_row(e.code, e.label, ", ".join(e.aliases))
     console.print(table)
+
+
+from ceintel.language.cli import check_language  # noqa: E402  (registered beside the other commands)
+
+app.command("check-language", help="Check text for victim-blaming or inappropriate language about exploited "
+                                   "children (FILE or - for stdin); exits 1 when anything is found.")(check_language)
 
 
 def main() -> None:

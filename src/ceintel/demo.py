@@ -116,7 +116,26 @@ def _framework(ws: Workspace) -> str:
             f"suppressed (counts 1-5 and what would give them away)")
 
 
+def _maturity(ws: Workspace) -> str:
+    from ceintel.synth.maturity import seed_demo
+
+    return seed_demo(ws).summary()
+
+
+def _analyses(ws: Workspace) -> str:
+    from ceintel.analysis.run import run_analyses
+
+    result = run_analyses(ws)
+    s = result.summary
+    return (f"{len(result.rows)} analyses in {sum(result.seconds.values()):.0f} s: "
+            f"{s['children_with_concern']:,} children with exploitation concerns, {s['places_of_concern']} places "
+            f"of concern, {s['peer_groups']} peer groups, {s['adults_linked_2']} adults linked to 2 or more "
+            f"children (analysis.duckdb)")
+
+
 Stage = Callable[[Workspace], str]
 STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest), ("Identity", _identity),
-                                   ("Data map", _datamap), ("Intelligence framework", _framework)]
+                                   ("Maturity self-assessments and action plans", _maturity),
+                                   ("Data map", _datamap), ("Intelligence framework", _framework),
+                                   ("Analyses", _analyses)]
 """Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""
