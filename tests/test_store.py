@@ -30,7 +30,8 @@ from ceintel.store.models import (
 )
 
 POSTGRES = os.environ.get("CEINTEL_TEST_POSTGRES_URL")
-APP_TABLES = {"maturity_round", "maturity_answer", "action_plan", "action", "action_update"}
+APP_TABLES = {"maturity_round", "maturity_answer", "action_plan", "action", "action_update", "narrative", "app_user",
+              "login_session", "audit_event"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -46,13 +47,16 @@ def db_url(request, tmp_path):
     downgrade(POSTGRES, "base")
 
 
+HEAD = "0002"
+
+
 def test_upgrade_from_empty_creates_every_table_at_head(db_url):
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == HEAD
     assert set(table_names(db_url)) >= APP_TABLES
     upgrade(db_url)  # running again is harmless
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == HEAD
 
 
 def test_downgrade_to_base_removes_the_tables(db_url):
@@ -167,3 +171,34 @@ def test_an_unreachable_store_is_one_clear_error(tmp_path):
 
     with pytest.raises(StoreError, match="cannot"):
         upgrade(f"sqlite:///{tmp_path / 'missing-folder' / 'app.db'}")
+
+
+def test_narratives_keep_versions_and_bring_back_language_suggestions(db_url):
+    from ceintel.store.db import session_scope
+    from ceintel.store.narratives import (
+        NarrativeError,
+        current_narratives,
+        history,
+        save_narrative,
+        withdraw,
+    )
+
+    with session_scope(db_url) as s:
+        first, findings = save_narrative(s, target_kind="indicator", target_id="children_cce", author="Practice lead",
+                                         text="Young people told us the station is where adults approach them.")
+        assert findings == []
+        second, findings = save_narrative(s, target_kind="indicator", target_id="children_cce", author="Practice lead",
+                                          key=first.key, text="She was putting herself at risk at the station.")
+        assert second.version == 2 and [f.rule_id for f in findings] == ["putting_self_at_risk"]
+    with pytest.raises(AppendOnlyError), session_scope(db_url) as s:
+        history(s, first.key)[1].text = "rewritten"
+        s.flush()
+    with session_scope(db_url) as s:
+        shown = current_narratives(s, "indicator", "children_cce")
+        assert [n.version for n in shown] == [2]
+        assert [n.version for n in history(s, first.key)] == [1, 2]
+        withdraw(s, first.key)
+    with session_scope(db_url) as s:
+        assert current_narratives(s) == []
+        with pytest.raises(NarrativeError):
+            save_narrative(s, target_kind="child", target_id="x", author="a", text="t")

@@ -149,6 +149,86 @@ class ActionUpdate(Base):
     action: Mapped[Action] = relationship(back_populates="updates")
 
 
+NARRATIVE_TARGETS = ("indicator", "theme", "period", "analysis", "partnership")
+ROLES = ("admin", "analyst", "agency_data_owner", "practitioner", "strategic_lead")
+
+
+class Narrative(Base):
+    """One version of a practice narrative: commentary beside an indicator, theme, period or analysis.
+
+    Versions are kept: editing a narrative adds a row with the same ``key`` and a
+    higher ``version``; the newest version that is not withdrawn is the one shown.
+    """
+
+    __tablename__ = "narrative"
+    __table_args__ = (
+        UniqueConstraint("key", "version", name="uq_narrative_key_version"),
+        CheckConstraint(f"target_kind IN ({', '.join(repr(t) for t in NARRATIVE_TARGETS)})",
+                        name="target_kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[str] = mapped_column(String(120))
+    period: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    author_role: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+
+class User(Base):
+    """A person who signs in: a role, an agency for agency data owners, an argon2 password hash."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(40))
+    agency: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginSession(Base):
+    """A server-side session: the cookie holds only a random token; its hash is kept here, so it can be revoked."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class AuditEvent(Base):
+    """One audited event (append-only): a login, a view of record-level data, an export, a change of users."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_name: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str | None] = mapped_column(String(400))
+    detail: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+
+
 class AppendOnlyError(RuntimeError):
     """An attempt to rewrite history."""
 
@@ -156,3 +236,16 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(ActionUpdate, "before_update")
 def _no_update(_mapper, _connection, target: ActionUpdate) -> None:
     raise AppendOnlyError(f"action update {target.id} is history and cannot be changed; add a new update")
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only(_mapper, _connection, target: AuditEvent) -> None:
+    raise AppendOnlyError(f"audit event {target.id} is a record of what happened and cannot be changed or removed")
+
+
+@event.listens_for(Narrative, "before_update")
+def _versions_are_kept(_mapper, _connection, target: Narrative) -> None:
+    if not target.withdrawn:
+        raise AppendOnlyError(f"narrative {target.key} version {target.version} is kept as written; "
+                              f"add a new version instead")
