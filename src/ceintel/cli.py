@@ -585,6 +585,70 @@ def analyse(
                       f"{s['adults_linked_2']} adults linked to 2 or more children.")
 
 
+user_app = typer.Typer(help="Accounts for the web app (admin, analyst, agency data owner, practitioner, "
+                            "strategic lead).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option(help="admin, analyst, agency_data_owner, practitioner or strategic_lead.")],
+    agency: Annotated[str | None, typer.Option(help="The agency an agency data owner owns data for.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    folder: Annotated[Path, typer.Option("--dir", help="Workspace folder.")] = Path("."),
+) -> None:
+    """Add a user; the password comes from stdin (never from the command line, where shells keep it)."""
+    from ceintel.store import store_url
+    from ceintel.web.users import add
+    from ceintel.workspace import open_workspace
+
+    if not password_stdin:
+        raise CeintelError("give the password on stdin with --password-stdin, e.g. "
+                           "`read -s P && printf %s \"$P\" | ceintel user add NAME --role analyst --password-stdin`")
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = add(store_url(open_workspace(folder)), name, role, password, agency)
+    except ValueError as exc:
+        raise CeintelError(str(exc)) from None
+    console.print(f"added {user.name} ({user.role}{', ' + user.agency if user.agency else ''})")
+
+
+@user_app.command("list")
+def user_list(folder: Annotated[Path, typer.Option("--dir", help="Workspace folder.")] = Path(".")) -> None:
+    """List the users with their roles and whether they are active."""
+    from ceintel.store import store_url
+    from ceintel.web.users import listing
+    from ceintel.workspace import open_workspace
+
+    table = Table(box=box.SIMPLE)
+    for col in ("name", "role", "agency", "active", "created"):
+        table.add_column(col)
+    for u in listing(store_url(open_workspace(folder))):
+        table.add_row(u.name, u.role, u.agency or "", "yes" if u.active else "no", f"{u.created_at:%Y-%m-%d}")
+    console.print(table)
+
+
+@app.command()
+def serve(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    insecure_cookies: Annotated[bool, typer.Option(
+        "--insecure-cookies", help="Send the session cookie over plain HTTP to a host other than this machine "
+                                   "(only behind a TLS proxy that you trust).")] = False,
+) -> None:
+    """Serve the web app for a workspace."""
+    import uvicorn
+
+    from ceintel.web.app import create_app
+    from ceintel.workspace import open_workspace
+
+    application = create_app(open_workspace(folder), secure_cookies=not insecure_cookies)
+    console.print(f"Serving {folder} at http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 @app.command()
 def indicators(folder: Annotated[Path | None, typer.Argument(
         help="Workspace folder (adds its own indicators/ folder); omit for the built-in set.")] = None) -> None:

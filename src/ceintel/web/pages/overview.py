@@ -1,0 +1,44 @@
+"""The overview: each theme's headline indicators, latest 12 months against the 12 before, with trends."""
+
+import json
+
+from fastapi import FastAPI, Request
+
+from ceintel.web import specs
+from ceintel.web.pages import signed_in
+
+HEADLINES_PER_THEME = 2
+
+
+def headline(state, me, ind: dict) -> dict:
+    """The newest complete rolling-12-month value and the one a year before, for one indicator."""
+    cells = state.readers.cells(me, ind["id"], period_kind="rolling_12_months")
+    cells = cells[cells["complete"]]
+    out = {"id": ind["id"], "title": ind["title"], "unit": ind["unit"], "question": ind["question"],
+           "latest": None, "before": None, "period": None, "spec": None}
+    if cells.empty:
+        return out
+    latest = cells.iloc[-1]
+    out.update(period=latest["period"], latest=latest["value"] if latest["status"] == "" else latest["status"])
+    if len(cells) > 12:
+        before = cells.iloc[-13]
+        out["before"] = before["value"] if before["status"] == "" else before["status"]
+    quarters = state.readers.cells(me, ind["id"], period_kind="quarter")
+    out["spec"] = json.dumps(specs.trend(quarters, "period", "value", f"{ind['title']}: by quarter", ind["unit"]))
+    out["rows"] = quarters[["period", "value", "status"]].to_dict("records")
+    return out
+
+
+def routes(app: FastAPI, state) -> None:
+    @app.get("/")
+    def overview(request: Request):
+        me = signed_in(state, request)
+        inds = state.readers.indicators()
+        themes = []
+        for theme, group in inds.groupby("theme", sort=False):
+            chosen = group[group["unit"].isin(["count", "rate_per_10000"])].head(HEADLINES_PER_THEME)
+            themes.append({"theme": group.iloc[0]["theme_title"],
+                           "headlines": [headline(state, me, r) for r in chosen.to_dict("records")]})
+        info = state.readers.build_info()
+        return state.render(request, "overview.html", me, active="/", themes=themes, info=info,
+                            title="Overview")
