@@ -13,6 +13,7 @@ the warehouse) are only reachable through functions that take the
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -51,10 +52,8 @@ class Readers:
             cached = self._cons.get(name)
             if cached is None or cached[0] != stamp:
                 if cached is not None:
-                    try:
+                    with contextlib.suppress(duckdb.Error):
                         cached[1].close()
-                    except duckdb.Error:
-                        pass
                 self._cons[name] = (stamp, duck.connect(path, read_only=True))
             return self._cons[name][1].cursor()
 

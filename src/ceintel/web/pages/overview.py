@@ -35,7 +35,7 @@ def routes(app: FastAPI, state) -> None:
         me = signed_in(state, request)
         inds = state.readers.indicators()
         themes = []
-        for theme, group in inds.groupby("theme", sort=False):
+        for _, group in inds.groupby("theme", sort=False):
             chosen = group[group["unit"].isin(["count", "rate_per_10000"])].head(HEADLINES_PER_THEME)
             themes.append({"theme": group.iloc[0]["theme_title"],
                            "headlines": [headline(state, me, r) for r in chosen.to_dict("records")]})
