@@ -129,10 +129,24 @@ def demo(
         console.print(f"[green]✓[/] {name}: {summary} ({time.perf_counter() - t:.1f} s)")
     console.print(f"Workspace: [bold]{result.workspace.root}[/] (extracts in inbox/, geography in geography/, "
                   f"the hidden truth in truth/)")
-    if serve:
-        console.print("The web app is not built yet in this release; nothing to serve. "
-                      "Use --no-serve to skip this message.")
+    from ceintel.store import store_url
+    from ceintel.web.users import demo_logins
+
+    logins = demo_logins(store_url(result.workspace))
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
+    table = Table(title="Demo sign-ins (new passwords each run)", box=box.SIMPLE)
+    for col in ("name", "role", "password"):
+        table.add_column(col)
+    for login in logins:
+        table.add_row(login.name, login.role + (f" ({login.agency})" if login.agency else ""), login.password)
+    console.print(table)
+    if serve:
+        import uvicorn
+
+        from ceintel.web.app import create_app
+
+        console.print("Serving the partnership at [bold]http://127.0.0.1:8000/[/] (Ctrl+C to stop)")
+        uvicorn.run(create_app(result.workspace), host="127.0.0.1", port=8000, log_level="warning")
 
 
 source_app = typer.Typer(help="Work on source configurations (one YAML per agency extract).",
