@@ -209,10 +209,12 @@ EXPECTED_CODES = {
     },
     "association_kind": {
         "sibling",
+        "family",
         "household_member",
         "recorded_associate",
         "co_occurrence",
         "shared_place",
+        "disruption_protects",
     },
     "health_presentation": {
         "assault",

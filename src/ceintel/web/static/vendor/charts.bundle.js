@@ -200,7 +200,7 @@ ${s}`)}return l})(e,"",0)}var xU,Q_=P(()=>{xU=/("(?:[^\\"]|\\.)*")|[:,]/g});func
   <circle r="2" cy="8" cx="2"></circle>
   <circle r="2" cy="8" cx="8"></circle>
   <circle r="2" cy="8" cx="14"></circle>
-</svg>`,hbe="chart-wrapper"});var xbe=bU(()=>{mU();CS();function X_(e){(e||document).querySelectorAll("script[type='application/vnd.vegalite+json'][data-chart]").forEach(t=>{let n=document.getElementById(t.dataset.chart);if(!n||n.dataset.rendered)return;n.dataset.rendered="1";let r=JSON.parse(t.textContent);gU(n,r,{ast:!0,expr:wy,actions:!1,renderer:"svg"}).catch(i=>{n.textContent="The chart could not be drawn; the table below has the same numbers.",console.error(i)})})}document.addEventListener("DOMContentLoaded",()=>X_());document.addEventListener("htmx:afterSwap",e=>X_(e.target));window.ceintelCharts={renderAll:X_}});xbe();})();
+</svg>`,hbe="chart-wrapper"});var xbe=bU(()=>{mU();CS();function X_(e){(e||document).querySelectorAll("script[type='application/vnd.vegalite+json'][data-chart]").forEach(t=>{let n=document.getElementById(t.dataset.chart);if(!n||n.dataset.rendered)return;n.dataset.rendered="1";let r=JSON.parse(t.textContent);gU(n,r,{ast:!0,expr:wy,actions:!1,renderer:"svg",defaultStyle:!1,tooltip:{disableDefaultStyle:!0}}).catch(i=>{n.textContent="The chart could not be drawn; the table below has the same numbers.",console.error(i)})})}document.addEventListener("DOMContentLoaded",()=>X_());document.addEventListener("htmx:afterSwap",e=>X_(e.target));window.ceintelCharts={renderAll:X_}});xbe();})();
 /*! Bundled license information:
 
 vega-embed/build/embed.js:

@@ -10,7 +10,7 @@ function renderAll(root) {
     if (!target || target.dataset.rendered) return;
     target.dataset.rendered = "1";
     const spec = JSON.parse(el.textContent);
-    embed(target, spec, { ast: true, expr: expressionInterpreter, actions: false, renderer: "svg" })
+    embed(target, spec, { ast: true, expr: expressionInterpreter, actions: false, renderer: "svg", defaultStyle: false, tooltip: { disableDefaultStyle: true } })
       .catch((err) => { target.textContent = "The chart could not be drawn; the table below has the same numbers."; console.error(err); });
   });
 }
