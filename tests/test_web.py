@@ -34,9 +34,10 @@ ROUTES = {
 }
 
 
-@pytest.fixture(scope="module")
-def web(built_workspace, tmp_path_factory):
-    return prepare(built_workspace, tmp_path_factory)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def web(request, built_workspace, tmp_path_factory):
+    """Every route test runs with the app store on SQLite and, where scripts/test started one, PostgreSQL."""
+    return prepare(built_workspace, tmp_path_factory, request.param)
 
 
 @pytest.fixture(scope="module")

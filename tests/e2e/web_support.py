@@ -22,9 +22,12 @@ class WebWorkspace:
     person_ids: list[str]
 
 
-def prepare(built_workspace, tmp_path_factory) -> WebWorkspace:
-    if "ws" in _prepared:
-        return _prepared["ws"]
+def prepare(built_workspace, tmp_path_factory, store: str = "sqlite") -> WebWorkspace:
+    """The prepared workspace with its app store on SQLite (in the workspace) or on the test PostgreSQL server."""
+    if store in _prepared:
+        return _prepared[store]
+    if store == "postgresql":
+        return _on_postgres(prepare(built_workspace, tmp_path_factory))
     import duckdb
 
     from ceintel.analysis.run import run_analyses
@@ -46,8 +49,29 @@ def prepare(built_workspace, tmp_path_factory) -> WebWorkspace:
     ids += [r[0] for r in con.execute("SELECT person_id FROM unknown_to_social_care_records LIMIT 3").fetchall()]
     ids += [r[0] for r in con.execute("SELECT person_id FROM knowledge_records LIMIT 3").fetchall()]
     con.close()
-    _prepared["ws"] = WebWorkspace(ws, url, logins, sorted(set(ids)))
-    return _prepared["ws"]
+    _prepared["sqlite"] = WebWorkspace(ws, url, logins, sorted(set(ids)))
+    return _prepared["sqlite"]
+
+
+def _on_postgres(base: WebWorkspace) -> WebWorkspace:
+    """The same workspace with a fresh store on ``CEINTEL_TEST_POSTGRES_URL`` (set by scripts/test)."""
+    import os
+
+    import pytest
+
+    from ceintel.store.db import downgrade, upgrade
+    from ceintel.synth.maturity import seed_demo
+    from ceintel.web.users import demo_logins
+
+    url = os.environ.get("CEINTEL_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("set CEINTEL_TEST_POSTGRES_URL to also run the app tests on PostgreSQL")
+    downgrade(url, "base")
+    upgrade(url)
+    seed_demo(base.ws, url=url)
+    logins = {login.role: login for login in demo_logins(url)}
+    _prepared["postgresql"] = WebWorkspace(base.ws, url, logins, base.person_ids)
+    return _prepared["postgresql"]
 
 
 def form_token(html: str) -> str:

@@ -27,7 +27,7 @@ NAV = (
     ("/", "Overview", None), ("/framework", "Framework", None), ("/places", "Places", None),
     ("/networks", "Networks", None), ("/journeys", "Journeys and overlaps", None), ("/data", "Data", None),
     ("/maturity", "Maturity", None), ("/actions", "Actions", None), ("/narratives", "Narratives", None),
-    ("/upload", "Upload", "upload"), ("/admin", "Admin", "admin"),
+    ("/downloads", "Downloads", "export"), ("/upload", "Upload", "upload"), ("/admin", "Admin", "admin"),
 )
 
 
