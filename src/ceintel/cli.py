@@ -726,6 +726,12 @@ app.command("check-language", help="Check text for victim-blaming or inappropria
                                    "children (FILE or - for stdin); exits 1 when anything is found.")(check_language)
 
 
+from ceintel.report.cli import report  # noqa: E402  (registered beside the other commands)
+
+app.command("report", help="Write the child exploitation profile: one self-contained HTML file and a PDF "
+                           "(reports/profile.html, reports/profile.pdf).")(report)
+
+
 def main() -> None:
     """Entry point: user errors become one clear line and exit code 2."""
     try:

@@ -133,9 +133,19 @@ def _analyses(ws: Workspace) -> str:
             f"children (analysis.duckdb)")
 
 
+def _report(ws: Workspace) -> str:
+    from ceintel.report import build_profile
+    from ceintel.synth.narratives import seed_narratives
+
+    added = seed_narratives(ws)
+    result = build_profile(ws)
+    return (f"{added} practice narratives; profile for {result.period}: reports/{result.html.name} and "
+            f"reports/{result.pdf.name} ({result.pages} pages)")
+
+
 Stage = Callable[[Workspace], str]
 STAGES: list[tuple[str, Stage]] = [("Ingest and data quality", _ingest), ("Identity", _identity),
                                    ("Maturity self-assessments and action plans", _maturity),
                                    ("Data map", _datamap), ("Intelligence framework", _framework),
-                                   ("Analyses", _analyses)]
+                                   ("Analyses", _analyses), ("Practice narratives and the profile", _report)]
 """Pipeline stages the demo runs after synthesis, in order: (name, function returning a one-line summary)."""
