@@ -95,3 +95,13 @@ def cached_spec(state, key: str, build):
     """A chart spec built from analysis tables, kept until ``analysis.duckdb`` is rebuilt (Altair is slow)."""
     path = state.ws.root / "analysis.duckdb"
     return files.get(path, lambda _: build(), name=f"spec:{key}") if path.exists() else build()
+
+
+def cached_framework(state, key: str, build):
+    """Something built from published framework cells (a page's specs and rows), kept until the next build.
+
+    Published cells change only when ``framework.duckdb`` is rebuilt, and the
+    key always carries the audience, so this never mixes audiences.
+    """
+    path = state.ws.root / "framework.duckdb"
+    return files.get(path, lambda _: build(), name=f"framework:{key}") if path.exists() else build()
