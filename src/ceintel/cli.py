@@ -651,16 +651,27 @@ def serve(
     insecure_cookies: Annotated[bool, typer.Option(
         "--insecure-cookies", help="Send the session cookie over plain HTTP to a host other than this machine "
                                    "(only behind a TLS proxy that you trust).")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes (about one per core). Sessions live in the app "
+                                              "store, so any worker serves any user.")] = 1,
 ) -> None:
     """Serve the web app for a workspace."""
+    import os
+
     import uvicorn
 
-    from ceintel.web.app import create_app
+    from ceintel.web.app import INSECURE_COOKIES_VARIABLE, WORKSPACE_VARIABLE, create_app
     from ceintel.workspace import open_workspace
 
-    application = create_app(open_workspace(folder), secure_cookies=not insecure_cookies)
+    ws = open_workspace(folder)
     console.print(f"Serving {folder} at http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers > 1:
+        os.environ[WORKSPACE_VARIABLE] = str(ws.root.resolve())
+        os.environ[INSECURE_COOKIES_VARIABLE] = "1" if insecure_cookies else "0"
+        create_app(ws)  # migrate the store once, before the workers start
+        uvicorn.run("ceintel.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+    else:
+        uvicorn.run(create_app(ws, secure_cookies=not insecure_cookies), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -122,3 +122,17 @@ def create_app(ws: Workspace, store_url: str | None = None, secure_cookies: bool
     register(app, state)
     assert set(CAPABILITIES) >= {c for _, _, c in NAV if c}
     return app
+
+
+WORKSPACE_VARIABLE = "CEINTEL_WORKSPACE"
+INSECURE_COOKIES_VARIABLE = "CEINTEL_INSECURE_COOKIES"
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``$CEINTEL_WORKSPACE``: what each worker process builds when ``ceintel serve --workers N``."""
+    import os
+
+    from ceintel.workspace import open_workspace
+
+    return create_app(open_workspace(Path(os.environ[WORKSPACE_VARIABLE])),
+                      secure_cookies=os.environ.get(INSECURE_COOKIES_VARIABLE) != "1")

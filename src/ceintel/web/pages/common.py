@@ -70,6 +70,7 @@ class FileCache:
     def __init__(self):
         self._items: dict[str, tuple[float, object]] = {}
         self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}
 
     def get(self, path: Path, parse, name: str = ""):
         """``parse(path)``, cached until the file changes (``name`` tells apart things parsed from one file)."""
@@ -82,10 +83,16 @@ class FileCache:
             hit = self._items.get(key)
             if hit and hit[0] == stamp:
                 return hit[1]
-        value = parse(path)
-        with self._lock:
-            self._items[key] = (stamp, value)
-        return value
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one request builds; the others arriving meanwhile wait for its result
+            with self._lock:
+                hit = self._items.get(key)
+                if hit and hit[0] == stamp:
+                    return hit[1]
+            value = parse(path)
+            with self._lock:
+                self._items[key] = (stamp, value)
+            return value
 
 
 files = FileCache()
@@ -105,3 +112,23 @@ def cached_framework(state, key: str, build):
     """
     path = state.ws.root / "framework.duckdb"
     return files.get(path, lambda _: build(), name=f"framework:{key}") if path.exists() else build()
+
+
+_sources_lock = threading.Lock()
+_sources_cache: dict[str, tuple[tuple, list]] = {}
+
+
+def source_configs(state) -> list:
+    """The workspace's source configurations, read again only when a source YAML is added, removed or changed."""
+    from ceintel.ingest.source_config import load_sources
+
+    folder = state.ws.sources
+    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*.yaml")))
+    with _sources_lock:
+        hit = _sources_cache.get(str(folder))
+        if hit and hit[0] == stamp:
+            return hit[1]
+    configs = load_sources(folder)
+    with _sources_lock:
+        _sources_cache[str(folder)] = (stamp, configs)
+    return configs

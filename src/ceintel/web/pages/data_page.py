@@ -11,6 +11,7 @@ import re
 from fastapi import FastAPI, Request
 
 from ceintel.charts import trend_spec
+from ceintel.warehouse import warehouse_path
 from ceintel.web.pages import signed_in
 from ceintel.web.pages.common import files, rows, spec_json
 
@@ -82,10 +83,15 @@ def routes(app: FastAPI, state) -> None:
             for m in months:
                 m["events"] = protect(m["events"], me, agency, threshold)
             if months:
-                trend = spec_json(trend_spec(months, period="month", value="events", status=None,
-                                             axis_title="Events", title=f"Events recorded each month: {source}",
-                                             description="Events the source recorded each month; gaps and "
-                                                         "spikes are flagged in the table."))
+                def build(months=months, source=source):
+                    return spec_json(trend_spec(months, period="month", value="events", status=None,
+                                                axis_title="Events", title=f"Events recorded each month: {source}",
+                                                description="Events the source recorded each month; gaps and "
+                                                            "spikes are flagged in the table."))
+
+                # the spec differs only by source and by whether small counts are shown (the role's view)
+                key = f"trend:{source}:{me.sees_records(agency)}:{threshold}"
+                trend = files.get(warehouse_path(state.ws), lambda _: build(), key)
         return state.render(request, "data.html", me, active="/data", title="Data", entries=entries,
                             quality=quality, source_columns=SOURCE_COLUMNS, sources=sources, source=source,
                             trend=trend, months=months, linkage=_linkage(state))

@@ -21,7 +21,32 @@ def _summary(state):
 
     path = warehouse_path(state.ws)
     facts = files.get(path, lambda _: measure_workspace(state.ws) or {}, "facts") if path.exists() else {}
-    return summarise(state.ws, url=state.sessions, facts=facts)  # the app's session factory: no re-migration per page
+    version = _answers_version(state)
+    with _summary_lock:
+        hit = _summary_cache.get("summary")
+        if hit and hit[0] == (version, id(facts)):
+            return hit[1]
+    summary = summarise(state.ws, url=state.sessions, facts=facts)  # the app's session factory: no re-migration
+    with _summary_lock:
+        _summary_cache["summary"] = ((version, id(facts)), summary)
+    return summary
+
+
+_summary_cache: dict[str, tuple] = {}
+_summary_lock = __import__("threading").Lock()
+
+
+def _answers_version(state) -> tuple:
+    """Changes whenever an answer or a round is added or changed (what the summary is computed from)."""
+    from sqlalchemy import func, select
+
+    from ceintel.store.models import MaturityAnswer, MaturityRound
+
+    with state.sessions() as s:
+        answers = s.execute(select(func.count(MaturityAnswer.id), func.max(MaturityAnswer.id),
+                                   func.max(MaturityAnswer.answered_at))).one()
+        rounds = s.execute(select(func.count(MaturityRound.id), func.max(MaturityRound.id))).one()
+    return (*answers, *rounds)
 
 
 def _agencies(state, summary) -> list[str]:

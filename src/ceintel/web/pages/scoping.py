@@ -23,6 +23,6 @@ def require_change(me: Principal, capability: str, agency: str | None) -> None:
 
 def agencies(state) -> list[str]:
     """Agencies named by the workspace's source configurations."""
-    from ceintel.ingest.source_config import load_sources
+    from ceintel.web.pages.common import source_configs
 
-    return sorted({c.agency for c in load_sources(state.ws.sources)})
+    return sorted({c.agency for c in source_configs(state)})

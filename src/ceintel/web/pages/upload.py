@@ -50,9 +50,9 @@ def safe_name(client_name: str, pattern: str, now: dt.datetime) -> str:
 
 
 def own_sources(state, me):
-    from ceintel.ingest.source_config import load_sources
+    from ceintel.web.pages.common import source_configs
 
-    return [c for c in load_sources(state.ws.sources) if me.agency and c.agency == me.agency]
+    return [c for c in source_configs(state) if me.agency and c.agency == me.agency]
 
 
 def quarantined(state, source: str) -> list[dict]:
