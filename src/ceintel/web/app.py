@@ -7,6 +7,7 @@ out once per request (:func:`current`), pages declare what they need
 403 page (audited) and a missing build into a friendly page.
 """
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 
@@ -75,6 +76,11 @@ def _fmt(value) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, dt.datetime):  # pandas Timestamps too
+        return value.date().isoformat() if (value.hour, value.minute, value.second) == (0, 0, 0) else \
+            value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     try:
         if value != value:  # NaN
             return ""
