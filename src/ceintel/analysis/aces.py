@@ -74,7 +74,7 @@ def ace_prevalence(ctx: Context, audience: str = "public") -> pd.DataFrame:
             rows.append({"cohort": cohort, "aces": label, "children": int(part.loc[sel, "children"].sum())})
     df = margins(pd.DataFrame(rows), ["cohort", "aces"], "children")
     df = df[df["cohort"] != ALL]  # the cohorts overlap: their sum is no one's total
-    return _with_percentage(ctx, df, audience)
+    return _per_cohort(ctx, df, audience, key="aces", by=["aces"])
 
 
 def ace_types(ctx: Context, audience: str = "public") -> pd.DataFrame:
@@ -96,22 +96,17 @@ def ace_types(ctx: Context, audience: str = "public") -> pd.DataFrame:
     full = pd.MultiIndex.from_product([COHORTS, [*labels, ALL]], names=["cohort", "ace_type"])
     df = df.set_index(["cohort", "ace_type"]).reindex(full, fill_value=0).reset_index()
     df.insert(2, "label", df["ace_type"].map(labels).fillna("All children in the cohort"))
+    # types are not additive (a child can have several): no relation within a cohort to protect
+    return _per_cohort(ctx, df, audience, key="ace_type", by=["cohort"])
+
+
+def _per_cohort(ctx: Context, df: pd.DataFrame, audience: str, *, key: str, by: list[str]) -> pd.DataFrame:
+    """Each cohort's rows with their percentage of the cohort (its ``key = All`` row), published."""
     out = []
     for cohort in COHORTS:
         part = df[df["cohort"] == cohort].reset_index(drop=True)
-        total = int(part.loc[part["ace_type"] == ALL, "children"].iloc[0])
+        total = int(part.loc[part[key] == ALL, "children"].iloc[0])
         part["percentage"] = (100 * part["children"] / total).round(1) if total else None
-        out.append(publish_counts(part, ["cohort"], "children", threshold=ctx.threshold(audience),
-                                  round_to=ctx.round_to(audience), derived=["percentage"]))
-    return pd.concat(out, ignore_index=True)
-
-
-def _with_percentage(ctx: Context, df: pd.DataFrame, audience: str) -> pd.DataFrame:
-    out = []
-    for cohort in COHORTS:
-        part = df[df["cohort"] == cohort].reset_index(drop=True)
-        total = int(part.loc[part["aces"] == ALL, "children"].iloc[0])
-        part["percentage"] = (100 * part["children"] / total).round(1) if total else None
-        out.append(publish_counts(part, ["aces"], "children", threshold=ctx.threshold(audience),
+        out.append(publish_counts(part, by, "children", threshold=ctx.threshold(audience),
                                   round_to=ctx.round_to(audience), derived=["percentage"]))
     return pd.concat(out, ignore_index=True)
