@@ -42,8 +42,9 @@ from ceintel.warehouse import warehouse_path
 
 TESTED = ("children_cse", "police_incidents_exploitation", "away_episodes", "rhi_accepted", "rhi_offered",
           "children_exploitation_rate")
-AMBIGUOUS_SOURCES = {"police_associations"}
-"""Sources whose rows name two people, so a row does not identify one true person."""
+AMBIGUOUS_SOURCES = {"police_associations", "police_disruptions"}
+"""Sources whose rows name two people (an association's second person; the child a disruption protects),
+so a row does not identify one true person."""
 
 
 def count_tolerance(true_count: int) -> float:
