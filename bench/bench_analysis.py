@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+from scratch import run_in_scratch  # bench/scratch.py (scripts run from bench/ find it)
 
 RUN = r"""
 import json, resource, sys, time
@@ -50,14 +48,7 @@ print(json.dumps({"seconds": total, "context_seconds": opened.get("context"), "a
 
 
 def measure(workspace: Path) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-analysis-") as tmp:
-        scratch = Path(tmp)
-        shutil.copy(workspace / "partnership.yaml", scratch / "partnership.yaml")
-        (scratch / "warehouse.duckdb").symlink_to((workspace / "warehouse.duckdb").resolve())
-        out = subprocess.run([sys.executable, "-c", RUN, str(scratch)], capture_output=True, text=True)
-        if out.returncode != 0:
-            raise SystemExit(f"analyses failed:\n{out.stderr[-3000:]}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_in_scratch(workspace, RUN, "analyses")
 
 
 def main() -> None:

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+from scratch import run_in_scratch  # bench/scratch.py (scripts run from bench/ find it)
 
 RUN = r"""
 import json, resource, sys, time
@@ -46,16 +44,7 @@ print(json.dumps({"seconds": result.seconds, "cells": result.cells, "indicators"
 
 
 def measure(workspace: Path) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-framework-") as tmp:
-        scratch = Path(tmp)
-        shutil.copy(workspace / "partnership.yaml", scratch / "partnership.yaml")
-        (scratch / "warehouse.duckdb").symlink_to((workspace / "warehouse.duckdb").resolve())
-        if (workspace / "indicators").is_dir():
-            shutil.copytree(workspace / "indicators", scratch / "indicators")
-        out = subprocess.run([sys.executable, "-c", RUN, str(scratch)], capture_output=True, text=True)
-        if out.returncode != 0:
-            raise SystemExit(f"build failed:\n{out.stderr[-3000:]}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_in_scratch(workspace, RUN, "build")
 
 
 def main() -> None:

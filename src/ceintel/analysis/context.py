@@ -49,9 +49,6 @@ class Window:
     start: dt.date
     end: dt.date
 
-    def label(self) -> str:
-        return f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
-
 
 @dataclass
 class Context:

@@ -31,7 +31,7 @@ import networkx as nx
 import pandas as pd
 
 from ceintel.analysis.context import Context
-from ceintel.analysis.places import NOT_PLACES_OF_CONCERN, incidents_sql
+from ceintel.analysis.places import NOT_PLACES_OF_CONCERN, incidents
 from ceintel.analysis.publish import publish_with
 
 FAMILY_KINDS = ("sibling", "family", "household_member")
@@ -81,7 +81,7 @@ def edges(ctx: Context) -> pd.DataFrame:
         at_place AS (
             SELECT person_id AS a, 'place:' || kind || ':' || coalesce(lsoa, la, 'elsewhere') AS b,
                    'at_place' AS kind, count(*) AS links, min(start_date) AS first_date, max(start_date) AS last_date
-            FROM ({incidents_sql(ctx)}) WHERE kind IS NOT NULL AND kind NOT IN ({excluded})
+            FROM {incidents(ctx)} WHERE kind IS NOT NULL AND kind NOT IN ({excluded})
             GROUP BY ALL)
         SELECT * FROM assoc UNION ALL SELECT * FROM co UNION ALL SELECT * FROM at_place
         ORDER BY kind, a, b""")

@@ -51,6 +51,18 @@ def incidents_sql(ctx: Context) -> str:
                OR e.person_id IN (SELECT person_id FROM concern WHERE under_18))"""
 
 
+def incidents(ctx: Context) -> str:
+    """The table of exploitation incidents (:func:`incidents_sql`), made once per context on first use.
+
+    Rates, places of concern, harm outside the area, change over time and the
+    network all read it, so it is worked out once rather than once per analysis.
+    """
+    made = ctx.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'an_incident'").fetchone()[0]
+    if not made:
+        ctx.con.execute(f"CREATE TABLE an_incident AS {incidents_sql(ctx)}")
+    return "an_incident"
+
+
 def _population(ctx: Context, level: str) -> str:
     col = "g.ward" if level == "ward" else "g.lsoa"
     codes = ", ".join(f"'{c}'" for c in ctx.area_codes)
@@ -79,7 +91,7 @@ def area_rates(ctx: Context, level: str = "ward", audience: str = "public") -> p
         kids AS (SELECT c.{home_col} AS area_code, count(*) AS n FROM an_concern JOIN an_child c USING (person_id)
                  GROUP BY ALL),
         inc AS (SELECT {'ward' if level == 'ward' else 'lsoa'} AS area_code, count(DISTINCT coalesce(incident_ref, source_id || event_id)) AS n
-                FROM ({incidents_sql(ctx)}) WHERE la IN ({codes}) GROUP BY ALL),
+                FROM {incidents(ctx)} WHERE la IN ({codes}) GROUP BY ALL),
         pop AS ({_population(ctx, level)})
         SELECT a.area_code, a.area_name, coalesce(pop.population, 0) AS population,
                coalesce(kids.n, 0) AS children_with_concern, coalesce(inc.n, 0) AS incidents
@@ -100,7 +112,7 @@ def area_rates(ctx: Context, level: str = "ward", audience: str = "public") -> p
 def place_records(ctx: Context) -> pd.DataFrame:
     """Analyst view: every recorded place with exploitation incidents: children, incidents, adults, months, dates."""
     return ctx.df(f"""
-        WITH inc AS ({incidents_sql(ctx)}),
+        WITH inc AS (SELECT * FROM {incidents(ctx)}),
         adults AS (
             SELECT e.place_id, count(DISTINCT e.person_id) AS adults
             FROM event_age e WHERE e.adult AND e.place_id IS NOT NULL
@@ -125,25 +137,20 @@ def places_of_concern(ctx: Context, min_children: int = 3, audience: str = "publ
     Children and incidents are suppressed as counts; a place listed with ``c``
     children still shows that it is a place of concern, never who.
     """
-    rec = place_records(ctx)
     excluded = ", ".join(f"'{k}'" for k in NOT_PLACES_OF_CONCERN)
-    ctx.con.register("an_place_rec", rec)
-    try:
-        df = ctx.df(f"""
-            WITH inc AS ({incidents_sql(ctx)})
-            SELECT i.kind, i.lsoa, any_value(g.lsoa_name) AS lsoa_name, any_value(g.ward_name) AS ward_name,
-                   any_value(i.la) AS la, count(DISTINCT i.place_id) AS places,
-                   count(DISTINCT i.person_id) AS children,
-                   count(DISTINCT coalesce(i.incident_ref, i.source_id || i.event_id)) AS incidents,
-                   count(DISTINCT date_trunc('month', i.start_date)) AS months,
-                   min(i.start_date) AS first_seen, max(i.start_date) AS last_seen
-            FROM inc i LEFT JOIN geography g ON g.lsoa = i.lsoa
-            WHERE i.kind IS NOT NULL AND i.kind NOT IN ({excluded})
-            GROUP BY i.kind, i.lsoa
-            HAVING count(DISTINCT i.person_id) >= {int(min_children)}
-            ORDER BY children DESC, incidents DESC, months DESC, i.kind, i.lsoa""")
-    finally:
-        ctx.con.unregister("an_place_rec")
+    df = ctx.df(f"""
+        WITH inc AS (SELECT * FROM {incidents(ctx)})
+        SELECT i.kind, i.lsoa, any_value(g.lsoa_name) AS lsoa_name, any_value(g.ward_name) AS ward_name,
+               any_value(i.la) AS la, count(DISTINCT i.place_id) AS places,
+               count(DISTINCT i.person_id) AS children,
+               count(DISTINCT coalesce(i.incident_ref, i.source_id || i.event_id)) AS incidents,
+               count(DISTINCT date_trunc('month', i.start_date)) AS months,
+               min(i.start_date) AS first_seen, max(i.start_date) AS last_seen
+        FROM inc i LEFT JOIN geography g ON g.lsoa = i.lsoa
+        WHERE i.kind IS NOT NULL AND i.kind NOT IN ({excluded})
+        GROUP BY i.kind, i.lsoa
+        HAVING count(DISTINCT i.person_id) >= {int(min_children)}
+        ORDER BY children DESC, incidents DESC, months DESC, i.kind, i.lsoa""")
     labels = {e.code: e.label for e in code_list("place_type").entries}
     df.insert(0, "rank", range(1, len(df) + 1))
     df.insert(2, "place_type", df["kind"].map(labels))
@@ -162,7 +169,7 @@ def harmed_outside(ctx: Context, audience: str = "public") -> pd.DataFrame:
     codes = ", ".join(f"'{c}'" for c in ctx.area_codes)
     labels = {e.code: e.label for e in code_list("place_type").entries}
     df = ctx.df(f"""
-        WITH inc AS ({incidents_sql(ctx)}),
+        WITH inc AS (SELECT * FROM {incidents(ctx)}),
         la AS (SELECT DISTINCT la, la_name FROM geography)
         SELECT CASE WHEN i.kind = 'online' THEN 'Online' WHEN i.la IS NULL OR l.la_name IS NULL
                     THEN 'Outside the geography' ELSE l.la_name END AS "where",
@@ -188,7 +195,7 @@ def change_over_time(ctx: Context, audience: str = "public") -> pd.DataFrame:
     codes = ", ".join(f"'{c}'" for c in ctx.area_codes)
     fy = ctx.partnership.periods.financial_year_start_month
     df = ctx.df(f"""
-        WITH inc AS ({incidents_sql(ctx)}),
+        WITH inc AS (SELECT * FROM {incidents(ctx)}),
         years AS (SELECT DISTINCT year(start_date - INTERVAL {fy - 1} MONTH) AS fy FROM inc),
         wards AS (SELECT area_code AS ward, area_name AS ward_name FROM area WHERE area_level = 'ward'
                   AND area_code NOT LIKE '%~unknown')

@@ -92,7 +92,3 @@ def publish_with(df: pd.DataFrame, count: str, constraints: Sequence[Constraint]
         out[col] = values
     return out
 
-
-def hidden(df: pd.DataFrame, count: str) -> pd.Series:
-    """True where a published table's count is suppressed."""
-    return df[count].astype(str) == SUPPRESSED

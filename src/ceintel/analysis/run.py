@@ -35,16 +35,33 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class Shared:
-    """Things several analyses reuse within one run (the network is built once)."""
+    """Things several analyses reuse within one run: the network, and results two tables are cut from."""
 
     ctx: Context
     _network: networks.Network | None = None
+    _memo: dict = field(default_factory=dict)
 
     @property
     def network(self) -> networks.Network:
         if self._network is None:
             self._network = networks.build_network(self.ctx)
         return self._network
+
+    def once(self, key: tuple, make: Callable[[], object]):
+        """``make()``, computed once per run for ``key`` (e.g. the Sankey's nodes and links, per audience)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def sankey(self, audience: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self.once(("sankey", audience), lambda: journeys.sankey(self.ctx, audience=audience))
+
+    def adults_linked(self) -> pd.DataFrame:
+        return self.once(("adults_linked",), lambda: networks.adults_linked(self.network))
+
+    def places_of_concern(self, audience: str) -> pd.DataFrame:
+        return self.once(("places_of_concern", audience),
+                         lambda: places.places_of_concern(self.ctx, audience=audience))
 
 
 @dataclass(frozen=True)
@@ -89,10 +106,10 @@ ANALYSES: tuple[Analysis, ...] = (
              lambda s, a: journeys.pathways(s.ctx, audience=a)),
     Analysis("pathway_nodes", "Journeys between services: steps (Sankey nodes)", "patterns of help",
              "How many children reached each service at each step of their journey?",
-             "As for the pathways.", "all", lambda s, a: journeys.sankey(s.ctx, audience=a)[0]),
+             "As for the pathways.", "all", lambda s, a: s.sankey(a)[0]),
     Analysis("pathway_links", "Journeys between services: links (Sankey links)", "patterns of help",
              "How many children went from one service to the next?",
-             "As for the pathways.", "all", lambda s, a: journeys.sankey(s.ctx, audience=a)[1]),
+             "As for the pathways.", "all", lambda s, a: s.sankey(a)[1]),
     Analysis("sign_to_help", "Time from an early sign to help", "patterns of help",
              "After a first missing episode, suspension or other early sign, how many children then had help, "
              "and how long did it take?",
@@ -116,7 +133,7 @@ ANALYSES: tuple[Analysis, ...] = (
     Analysis("places_of_concern", "Places of concern", "locations",
              "Which places are linked to incidents involving several different children over time?",
              "Places no one recorded, or recorded without a type; online spaces in any detail.", "all",
-             lambda s, a: places.places_of_concern(s.ctx, audience=a)),
+             lambda s, a: s.places_of_concern(a)),
     Analysis("harmed_outside", "Where the partnership's children are harmed outside its area", "locations",
              "Where outside the partnership are its children recorded at incidents of exploitation?",
              "Incidents other forces record and do not share.", "all", lambda s, a: places.harmed_outside(s.ctx, a)),
@@ -149,7 +166,7 @@ ANALYSES: tuple[Analysis, ...] = (
              "Which recorded links join people and places?", "", "analyst", lambda s, a: s.network.edges),
     Analysis("adults_linked", "Adults linked to children (analysts)", "perpetrators and disruption",
              "Which adults are linked to several children, by the links sources recorded?", "", "analyst",
-             lambda s, a: networks.adults_linked(s.network)),
+             lambda s, a: s.adults_linked()),
     Analysis("bridging_places", "Places linking peer groups (analysts)", "perpetrators and disruption",
              "Which places of concern connect different peer groups?", "", "analyst",
              lambda s, a: networks.bridging_places(s.network)),
@@ -228,11 +245,11 @@ def run_analyses(ws: Workspace, progress: Progress | None = None,
 def _summary(shared: Shared) -> dict[str, object]:
     con = shared.ctx.con
     net = shared.network
-    adults = networks.adults_linked(net)
+    adults = shared.adults_linked()
     return {"children_with_concern": con.execute("SELECT count(*) FROM an_concern").fetchone()[0],
             "peer_groups": len(net.groups),
             "adults_linked_2": int((adults["children"] >= 2).sum()),
-            "places_of_concern": len(places.places_of_concern(shared.ctx, audience="partnership"))}
+            "places_of_concern": len(shared.places_of_concern("partnership"))}
 
 
 def _plain(value: object) -> object:

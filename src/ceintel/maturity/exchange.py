@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ceintel.config import describe_validation_error
 from ceintel.errors import CeintelError, ConfigError
 from ceintel.maturity.questionnaire import Questionnaire
 from ceintel.maturity.scoring import Answer, AnswerSet, check_levels
@@ -78,10 +79,6 @@ def _to_set(data: _AnswersIn) -> AnswerSet:
     return AnswerSet(data.agency, data.round, data.version, answers)
 
 
-def _problems(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-
-
 def answers_yaml(q: Questionnaire, answers: AnswerSet | None = None, *, agency: str = "", round: str = "") -> str:
     """The answers (or a blank form) as YAML, each item with its domain and question for reference."""
     given = {a.item_id: a for a in answers.answers} if answers else {}
@@ -113,7 +110,7 @@ def read_answers_yaml(path: Path) -> AnswerSet:
     try:
         return _to_set(_AnswersIn(**data))
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_problems(exc)}") from None
+        raise ConfigError(describe_validation_error(path, exc, _AnswersIn)) from None
 
 
 # --------------------------------------------------------------------------- XLSX

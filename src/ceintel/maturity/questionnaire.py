@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from ceintel.config import describe_validation_error
 from ceintel.errors import ConfigError
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -168,10 +169,6 @@ class Questionnaire(BaseModel):
         return self.levels[level - 1].name
 
 
-def _problems(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors())
-
-
 def parse_questionnaire(text: str, path: str = "<text>") -> Questionnaire:
     """Read a questionnaire from YAML text; errors name the file and the field."""
     try:
@@ -183,7 +180,7 @@ def parse_questionnaire(text: str, path: str = "<text>") -> Questionnaire:
     try:
         return Questionnaire(**data, path=str(path))
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_problems(exc)}") from None
+        raise ConfigError(describe_validation_error(path, exc, Questionnaire)) from None
     except TypeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 

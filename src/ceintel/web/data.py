@@ -106,21 +106,19 @@ class Readers:
     def cells(self, principal: Principal, indicator_id: str, *, period_kind: str | None = None,
               period: str | None = None, area_level: str = "partnership", breakdown: str = "all") -> pd.DataFrame:
         """Published cells for the principal's audience (never ``indicator_cell``)."""
-        where = ["audience = ?", "indicator_id = ?", "area_level = ?", "breakdown = ?"]
+        where = ["c.audience = ?", "c.indicator_id = ?", "c.area_level = ?", "c.breakdown = ?"]
         params: list = [principal.audience, indicator_id, area_level, breakdown]
-        if period_kind:
-            where.append("c.period_kind = ?")
-            params.append(period_kind)
-        if period:
-            where.append("c.period = ?")
-            params.append(period)
+        for column, value in (("period_kind", period_kind), ("period", period)):
+            if value:
+                where.append(f"c.{column} = ?")
+                params.append(value)
         return self.df("framework", f"""
             SELECT c.period_kind, c.period, p.period_start, p.period_end, p.complete, c.area_level, c.area_code,
                    a.area_name, c.breakdown, c.category, c.value, c.numerator, c.denominator, c.status, c.caveat
             FROM published_cell c
             JOIN period p USING (period_kind, period)
             LEFT JOIN area a ON a.area_level = c.area_level AND a.area_code = c.area_code
-            WHERE {' AND '.join('c.' + w if not w.startswith('c.') else w for w in where)}
+            WHERE {' AND '.join(where)}
             ORDER BY p.sort, c.area_code, c.category""", params)
 
     def build_info(self) -> dict:
